@@ -1,0 +1,81 @@
+# VPC Flow Logs investigation kit — build / test entry points.
+#
+#   make setup   .venv (python3.11) + pinned deps + editable flowkit, and node_modules (npm ci)
+#   make lint    ruff check + mypy
+#   make test    setup, lint, then the full pytest suite (2 xdist workers)
+#   make demo    python -m flowkit.demo
+#   make bench   benchmarks under tests/bench (no xdist)
+#   make synth   cdk synth -q  (synthesizes every stack; cdk 2.11xx synth has no --all flag)
+#   make clean   remove .venv, node_modules, cdk.out and stamps
+#
+# Setup is stamp-based: the venv is re-synced only when requirements-dev.txt / pyproject.toml change,
+# node_modules only when package.json / package-lock.json change. The stamps live inside .venv and
+# node_modules, so deleting either directory forces a clean reinstall of it.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := setup
+.DELETE_ON_ERROR:
+
+# Resolve the base interpreter before .venv/bin is put first on PATH.
+BASE_PYTHON := $(or $(shell command -v python3.11 2>/dev/null),python3.11)
+
+VENV := .venv
+VBIN := $(VENV)/bin
+PY   := $(VBIN)/python
+PIP  := $(PY) -m pip
+
+STAMP_DEPS     := $(VENV)/.stamp-deps
+STAMP_EDITABLE := $(VENV)/.stamp-editable
+STAMP_NODE     := node_modules/.stamp-npm-ci
+
+export PATH := $(CURDIR)/$(VBIN):$(CURDIR)/node_modules/.bin:$(PATH)
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+# pip: -qq keeps errors but drops warnings (this machine's pip config names extra local
+# indexes that may not exist, which otherwise prints a warning per package).
+PIP_QUIET := -qq
+NPM_QUIET := --no-audit --no-fund --loglevel=error
+
+.PHONY: setup lint test demo bench synth clean
+
+setup: $(STAMP_DEPS) $(STAMP_EDITABLE) $(STAMP_NODE)
+
+$(PY):
+	$(BASE_PYTHON) -m venv $(VENV)
+
+$(STAMP_DEPS): requirements-dev.txt $(PY)
+	$(PIP) install $(PIP_QUIET) -r requirements-dev.txt
+	@touch $@
+
+$(STAMP_EDITABLE): pyproject.toml $(STAMP_DEPS)
+	$(PIP) install $(PIP_QUIET) --no-deps -e .
+	@touch $@
+
+$(STAMP_NODE): package-lock.json package.json
+	npm ci $(NPM_QUIET)
+	@touch $@
+
+lint: setup
+	$(VBIN)/ruff check .
+	$(VBIN)/mypy
+
+test: setup lint
+	$(VBIN)/pytest -n 2
+
+demo: setup
+	$(PY) -m flowkit.demo
+
+bench: setup
+	@if [ ! -d tests/bench ]; then echo "bench: no tests/bench directory yet; nothing to run"; exit 0; fi; \
+	rc=0; $(VBIN)/pytest -m bench tests/bench -p no:xdist || rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "bench: no benchmarks collected"; exit 0; fi; \
+	exit $$rc
+
+synth: setup
+	npx --loglevel=error --no -- cdk synth -q
+
+clean:
+	rm -rf $(VENV) node_modules cdk.out .stamp-* *.egg-info

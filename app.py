@@ -1,0 +1,30 @@
+"""CDK entry point: settings from the CDK context, validated before any construct is built."""
+
+from __future__ import annotations
+
+import sys
+
+from aws_cdk import App
+
+from flowkit.settings import SettingsError, load
+from stacks import build
+from stacks.analytics import QueryProblems, saved_queries
+
+
+def main(app: App | None = None) -> int:
+    """Validate, then build and synthesize; returns the exit status (1 = bad settings or queries)."""
+    app = app or App()
+    try:
+        settings = load(app.node.get_all_context())
+        queries = saved_queries(settings)
+    except (SettingsError, QueryProblems) as err:
+        for problem in err.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return 1
+    build(app, settings, queries)
+    app.synth()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,35 @@
+"""CloudFormation output keys of the kit's stacks (shared by the stacks, the demo and the CLI).
+
+Pure constants: flowkit never imports CDK. Each key names one ``Outputs`` entry of one stack.
+"""
+
+from __future__ import annotations
+
+# storage stack
+BUCKET_NAME = "BucketName"
+BUCKET_ARN = "BucketArn"
+KEY_PREFIX = "KeyPrefix"  # only present when a key prefix is configured (outputs cannot be empty)
+LOG_ROOT = "LogRoot"  # "[prefix/]AWSLogs/": where every flow log file of the investigation lives
+LOG_LAYOUT = "LogLayout"  # "<text|parquet> hive=<true|false> hourly=<true|false>"
+KMS_KEY_ARN = "KmsKeyArn"  # only with encryption=kms
+
+# capture stack
+FLOW_LOG_IDS = "FlowLogIds"  # comma-separated fl-... ids
+
+# analytics stack
+DATABASE_NAME = "DatabaseName"
+TABLE_NAME = "TableName"
+WORKGROUP_NAME = "WorkGroupName"
+RESULTS_LOCATION = "ResultsLocation"
+
+STORAGE_OUTPUTS: tuple[str, ...] = (BUCKET_NAME, BUCKET_ARN, KEY_PREFIX, LOG_ROOT, LOG_LAYOUT, KMS_KEY_ARN)
+CAPTURE_OUTPUTS: tuple[str, ...] = (FLOW_LOG_IDS,)
+ANALYTICS_OUTPUTS: tuple[str, ...] = (DATABASE_NAME, TABLE_NAME, WORKGROUP_NAME, RESULTS_LOCATION)
+
+# Prefix of the Athena query results inside the kit's bucket (its own short lifecycle rule).
+RESULTS_PREFIX = "athena-results/"
+
+
+def layout_description(file_format: str, hive: bool, hourly: bool) -> str:
+    """The value of the LogLayout output."""
+    return f"{file_format} hive={str(hive).lower()} hourly={str(hourly).lower()}"

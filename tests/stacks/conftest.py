@@ -1,0 +1,155 @@
+"""Shared synths for the stack tests: ONE synthesized app per configuration, reused by every test.
+
+Synths run in-process with ``CDK_VALIDATION=false`` (CDK's built-in template validation costs ~15 s
+per synth); cfn-lint runs over every template instead. cdk-nag still runs (it is a validation plugin).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# Read by the jsii node process when it starts: must be set before aws_cdk is imported.
+os.environ.setdefault("CDK_VALIDATION", "false")
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+os.environ.setdefault("JSII_DEPRECATED", "quiet")
+
+REPO = Path(__file__).resolve().parents[2]
+# app.py and the stacks package live at the repo top (only flowkit is installed); pytest runs with
+# --import-mode=importlib, which does not put the rootdir on sys.path.
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+# Settings overrides on top of the cdk.json example context.
+CONFIGS: dict[str, dict[str, Any]] = {
+    # the shipped example: parquet, hourly, not hive, a VPC + a subnet + an ENI, destroy, SSE-S3
+    "default": {},
+    "text_kms": {
+        "investigation": "case-42",
+        "vpc_ids": ["vpc-0a1b2c3d", "vpc-0123456789abcdef0"],
+        "subnet_ids": [],
+        "eni_ids": [],
+        "file_format": "text",
+        "hive_partitions": True,
+        "per_hour_partitions": False,
+        "key_prefix": "team/flows/",
+        "encryption": "kms",
+        "removal": "retain",
+        "log_retention_days": 90,
+        "lookback_days": 14,
+        "log_fields": "all",
+        "query_limit_gb": 2.5,
+    },
+    "eni_reject": {
+        "investigation": "rejects",
+        "vpc_ids": [],
+        "subnet_ids": ["subnet-0123456789abcdef0"],
+        "eni_ids": ["eni-0fedcba9876543210", "eni-12345678"],
+        "traffic_type": "REJECT",
+        "aggregation_seconds": 600,
+        "log_fields": "aws-default",
+        "hive_partitions": True,
+        "per_hour_partitions": True,
+        "query_limit_gb": 0.01,
+        "database": "netsec",
+        "table": "rejects",
+        "workgroup": "netsec-rejects",
+    },
+}
+
+PARTS = ("storage", "capture", "analytics")
+
+
+@dataclass
+class Synth:
+    """One synthesized app: settings, raw templates (by part), manifest and the assembly folder."""
+
+    settings: Any
+    outdir: Path
+    templates: dict[str, dict[str, Any]]
+    manifest: dict[str, Any]
+
+    def resources(self, part: str, rtype: str) -> dict[str, dict[str, Any]]:
+        return {k: v for k, v in self.templates[part]["Resources"].items() if v["Type"] == rtype}
+
+    def one(self, part: str, rtype: str) -> dict[str, Any]:
+        found = list(self.resources(part, rtype).values())
+        assert len(found) == 1, f"{len(found)} {rtype} in {part}"
+        return found[0]
+
+    def template(self, part: str) -> Any:
+        from aws_cdk.assertions import Template
+
+        return Template.from_json(self.templates[part])
+
+    def stack_name(self, part: str) -> str:
+        return str(self.settings.stack_name(part))
+
+
+def example_context() -> dict[str, Any]:
+    return dict(json.loads((REPO / "cdk.json").read_text())["context"])
+
+
+def synthesize(context: Mapping[str, Any], outdir: Path, *, queries: bool = True, nag: bool = True) -> Synth:
+    """What app.py does, in-process, into ``outdir``."""
+    from aws_cdk import App
+
+    from flowkit.settings import load
+    from stacks import build
+    from stacks.analytics import saved_queries
+
+    settings = load(context)
+    app = App(context=dict(context), outdir=str(outdir))
+    build(app, settings, saved_queries(settings) if queries else [], nag=nag)
+    app.synth()
+    manifest = json.loads((outdir / "manifest.json").read_text())
+    templates = {part: json.loads((outdir / f"{settings.stack_name(part)}.template.json").read_text())
+                 for part in PARTS}
+    return Synth(settings, outdir, templates, manifest)
+
+
+@pytest.fixture(scope="session")
+def synth_config(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str], Synth]]:
+    """``synth_config(name)``: the (cached) synth of one of CONFIGS."""
+    cache: dict[str, Synth] = {}
+
+    def get(name: str) -> Synth:
+        if name not in cache:
+            context = {**example_context(), **CONFIGS[name]}
+            cache[name] = synthesize(context, tmp_path_factory.mktemp(f"cdk-{name}"))
+        return cache[name]
+
+    yield get
+
+
+@pytest.fixture(scope="session")
+def feature_flags() -> dict[str, Any]:
+    """The feature flags of the shipped cdk.json (every synth must use them, like `cdk synth` does)."""
+    return {k: v for k, v in example_context().items() if k.startswith("@")}
+
+
+@pytest.fixture(scope="session", params=sorted(CONFIGS))
+def any_synth(request: pytest.FixtureRequest, synth_config: Callable[[str], Synth]) -> Synth:
+    return synth_config(request.param)
+
+
+@pytest.fixture(scope="session")
+def default_synth(synth_config: Callable[[str], Synth]) -> Synth:
+    return synth_config("default")
+
+
+@pytest.fixture(scope="session")
+def text_kms_synth(synth_config: Callable[[str], Synth]) -> Synth:
+    return synth_config("text_kms")
+
+
+@pytest.fixture(scope="session")
+def eni_reject_synth(synth_config: Callable[[str], Synth]) -> Synth:
+    return synth_config("eni_reject")

@@ -1,0 +1,146 @@
+"""Partition projection vs the keys AWS writes, for all 8 layouts, with and without a key prefix.
+
+The dt value is computed by a tiny independent Java DateTimeFormatter interpreter and the expected
+prefixes are spelled from the VPC user guide's key layouts (reference file, section 2).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+ACCOUNT = "123456789012"
+REGION = "eu-west-1"
+BUCKET = "my-flow-bucket"
+WHEN = datetime(2024, 5, 1, 13, 0, tzinfo=UTC)
+PREFIX = "team/net-flows"
+
+LAYOUTS = list(itertools.product(("text", "parquet"), (False, True), (False, True), ("", PREFIX)))
+
+
+def java_format(pattern: str, when: datetime) -> str:
+    """Format ``when`` with a Java DateTimeFormatter pattern (yyyy MM dd HH, quoted literals, '/' '-')."""
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "'":
+            end = i + 1
+            literal = ""
+            while True:
+                end = pattern.index("'", end)
+                if end + 1 < len(pattern) and pattern[end + 1] == "'":  # '' inside quotes
+                    literal += pattern[i + 1:end] + "'"
+                    i, end = end + 1, end + 2
+                    continue
+                literal += pattern[i + 1:end]
+                break
+            out.append(literal)
+            i = end + 1
+            continue
+        if ch.isalpha():
+            run = re.match(rf"{ch}+", pattern[i:])
+            assert run is not None
+            token = run.group(0)
+            values = {"yyyy": f"{when.year:04d}", "MM": f"{when.month:02d}", "dd": f"{when.day:02d}",
+                      "HH": f"{when.hour:02d}"}
+            assert token in values, f"unsupported pattern letters {token!r}"
+            out.append(values[token])
+            i += len(token)
+            continue
+        assert ch in "/-_=", f"unquoted literal {ch!r} in {pattern!r}"
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def test_java_format_interpreter() -> None:
+    assert java_format("yyyy/MM/dd/HH", WHEN) == "2024/05/01/13"
+    assert java_format("'year='yyyy/'month='MM", WHEN) == "year=2024/month=05"
+    assert java_format("'it''s'yyyy", WHEN) == "it's2024"
+
+
+def expected_prefix(hive: bool, hourly: bool, key_prefix: str) -> str:
+    """Where AWS writes files for records ending in WHEN's hour (VPC user guide layouts)."""
+    root = f"{key_prefix}/AWSLogs/" if key_prefix else "AWSLogs/"
+    if hive:
+        path = (f"{root}aws-account-id={ACCOUNT}/aws-service=vpcflowlogs/aws-region={REGION}/"
+                "year=2024/month=05/day=01/")
+        return path + ("hour=13/" if hourly else "")
+    return f"{root}{ACCOUNT}/vpcflowlogs/{REGION}/2024/05/01/" + ("13/" if hourly else "")
+
+
+def _resolve(value: Any) -> str:
+    """Template string with the bucket placeholder (cross-stack output) replaced by BUCKET."""
+    if isinstance(value, str):
+        return value
+    if "Fn::Join" in value:
+        sep, parts = value["Fn::Join"]
+        return str(sep).join(_resolve(p) for p in parts)
+    if "Fn::GetStackOutput" in value:
+        return BUCKET
+    raise AssertionError(f"unexpected intrinsic {value}")
+
+
+@pytest.fixture(scope="module")
+def layout_tables(tmp_path_factory: pytest.TempPathFactory,
+                  feature_flags: dict[str, Any]) -> dict[tuple[str, bool, bool, str], Any]:
+    """Table properties of one synth per layout (no queries, no nag: only the table matters here)."""
+    from aws_cdk import App
+
+    from flowkit.settings import load
+    from stacks import build
+
+    tables = {}
+    for index, (fmt, hive, hourly, prefix) in enumerate(LAYOUTS):
+        settings = load({"investigation": f"layout{index}", "vpc_ids": ["vpc-0a1b2c3d"], "file_format": fmt,
+                         "hive_partitions": hive, "per_hour_partitions": hourly, "key_prefix": prefix})
+        outdir: Path = tmp_path_factory.mktemp(f"layout{index}")
+        app = App(outdir=str(outdir), context=feature_flags)
+        kit = build(app, settings, [], nag=False)
+        template = app.synth().get_stack_by_name(kit.analytics.stack_name).template
+        (table,) = [r for r in template["Resources"].values() if r["Type"] == "AWS::Glue::Table"]
+        tables[(fmt, hive, hourly, prefix)] = table["Properties"]["TableInput"]
+    return tables
+
+
+@pytest.mark.parametrize(("fmt", "hive", "hourly", "prefix"), LAYOUTS)
+def test_projection_finds_the_keys_aws_writes(layout_tables: Any, fmt: str, hive: bool, hourly: bool,
+                                              prefix: str) -> None:
+    params = layout_tables[(fmt, hive, hourly, prefix)]["Parameters"]
+    dt = java_format(params["projection.dt.format"], WHEN)
+    template = _resolve(params["storage.location.template"])
+    for column in ("aws_account", "aws_region", "dt"):
+        assert template.count("${" + column + "}") == 1
+    location = (template.replace("${aws_account}", ACCOUNT).replace("${aws_region}", REGION)
+                .replace("${dt}", dt))
+    assert location == f"s3://{BUCKET}/{expected_prefix(hive, hourly, prefix)}"
+    assert params["projection.dt.interval"] == "1"
+    assert params["projection.dt.interval.unit"] == ("HOURS" if hourly else "DAYS")
+    assert params["projection.dt.type"] == "date"
+    assert params["projection.aws_account.type"] == params["projection.aws_region.type"] == "enum"
+
+
+@pytest.mark.parametrize(("fmt", "hive", "hourly", "prefix"), LAYOUTS)
+def test_table_location_is_the_log_root(layout_tables: Any, fmt: str, hive: bool, hourly: bool,
+                                        prefix: str) -> None:
+    table = layout_tables[(fmt, hive, hourly, prefix)]
+    root = f"{prefix}/AWSLogs/" if prefix else "AWSLogs/"
+    assert _resolve(table["StorageDescriptor"]["Location"]) == f"s3://{BUCKET}/{root}"
+    serde = table["StorageDescriptor"]["SerdeInfo"]["SerializationLibrary"]
+    assert ("Parquet" in serde) == (fmt == "parquet")
+
+
+def test_dt_values_sort_like_time(layout_tables: Any) -> None:
+    """dt is compared with >= / <= by the saved queries, so its text order must be time order."""
+    later = datetime(2024, 11, 30, 9, tzinfo=UTC)
+    for params in (t["Parameters"] for t in layout_tables.values()):
+        pattern = params["projection.dt.format"]
+        assert java_format(pattern, WHEN) < java_format(pattern, later)

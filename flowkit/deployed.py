@@ -1,0 +1,168 @@
+"""What an investigation actually deployed: names read back from its CloudFormation stack outputs.
+
+``flowlogs query --athena`` and ``flowlogs fetch --investigation`` use these instead of re-deriving
+names from cdk.json, so they follow what is in the account even if cdk.json changed since the deploy.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+from botocore.exceptions import BotoCoreError, ClientError
+
+from flowkit import outputs
+from flowkit.layout import FileFormat, Layout, normalize_prefix
+from flowkit.settings import stack_name
+
+
+class AwsError(Exception):
+    """A one-line problem talking to AWS (base of the Athena, fetch and lookup errors)."""
+
+
+class DeployedError(AwsError):
+    """A stack or one of its outputs is missing or unusable."""
+
+
+@dataclass(frozen=True)
+class Storage:
+    """The log bucket and the key layout the flow log writes into it."""
+
+    bucket: str
+    layout: Layout
+
+
+@dataclass(frozen=True)
+class Deployed:
+    """Names of one deployed investigation (storage + analytics stacks)."""
+
+    investigation: str
+    bucket: str
+    key_prefix: str
+    file_format: FileFormat
+    hive: bool
+    hourly: bool
+    database: str
+    table: str
+    workgroup: str
+    results_location: str
+
+    @property
+    def layout(self) -> Layout:
+        return Layout(self.file_format, self.hive, self.hourly, self.key_prefix)
+
+    @property
+    def storage(self) -> Storage:
+        return Storage(self.bucket, self.layout)
+
+
+def make_session(profile: str | None = None, region: str | None = None) -> boto3.Session:
+    """A boto3 session following the usual AWS environment, with optional profile/region overrides."""
+    try:
+        return boto3.Session(profile_name=profile, region_name=region)
+    except BotoCoreError as err:
+        raise AwsError(f"AWS session: {err}") from None
+
+
+def describe_error(err: Exception) -> str:
+    """One line for a botocore error (no traceback)."""
+    if isinstance(err, ClientError):
+        error = err.response.get("Error", {})
+        code = error.get("Code", "Error")
+        message = error.get("Message", str(err))
+        return f"{err.operation_name}: {code}: {message}"
+    return str(err)
+
+
+_NOT_FOUND = "not found (deploy it first, and check the AWS account and region)"
+
+
+def stack_outputs(cloudformation: Any, name: str) -> dict[str, str]:
+    """OutputKey -> OutputValue of one stack; DeployedError if the stack does not exist."""
+    try:
+        stacks = cloudformation.describe_stacks(StackName=name)["Stacks"]
+    except ClientError as err:
+        message = err.response.get("Error", {}).get("Message", "")
+        if "does not exist" in message:
+            raise DeployedError(f"stack {name}: {_NOT_FOUND}") from None
+        raise DeployedError(f"stack {name}: {describe_error(err)}") from None
+    except BotoCoreError as err:
+        raise DeployedError(f"stack {name}: {err}") from None
+    if not stacks:
+        raise DeployedError(f"stack {name}: {_NOT_FOUND}")
+    stack = stacks[0]
+    status = stack.get("StackStatus", "")
+    if status.endswith("_IN_PROGRESS") and status != "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS":
+        raise DeployedError(f"stack {name}: is {status}; wait until the deployment has finished")
+    if status in ("ROLLBACK_COMPLETE", "DELETE_COMPLETE") or status.endswith("_FAILED"):
+        raise DeployedError(f"stack {name}: is {status}; deploy it again")
+    return {o["OutputKey"]: o.get("OutputValue", "") for o in stack.get("Outputs", [])}
+
+
+def _require(values: dict[str, str], stack: str, key: str) -> str:
+    if key not in values:
+        raise DeployedError(f"stack {stack}: output {key} is missing (redeploy with this version of the kit)")
+    value = values[key].strip()
+    if not value:
+        raise DeployedError(f"stack {stack}: output {key} is empty")
+    return value
+
+
+_LAYOUT_RE = re.compile(r"^(text|parquet) hive=(true|false) hourly=(true|false)$")
+
+
+def _layout(values: dict[str, str], stack: str) -> Layout:
+    """Layout from the LogLayout output (``"<text|parquet> hive=<bool> hourly=<bool>"``) and the prefix."""
+    text = _require(values, stack, outputs.LOG_LAYOUT)
+    m = _LAYOUT_RE.match(text)
+    if not m:
+        raise DeployedError(
+            f"stack {stack}: output {outputs.LOG_LAYOUT} is {text!r}, "
+            "expected '<text|parquet> hive=<true|false> hourly=<true|false>'"
+        )
+    file_format: FileFormat = "text" if m[1] == "text" else "parquet"
+    # KeyPrefix is only there when a prefix is configured (CloudFormation outputs cannot be empty).
+    prefix = normalize_prefix(values.get(outputs.KEY_PREFIX))
+    layout = Layout(file_format, m[2] == "true", m[3] == "true", prefix)
+    root = values.get(outputs.LOG_ROOT)
+    if root is not None and root != layout.root:
+        raise DeployedError(f"stack {stack}: output {outputs.LOG_ROOT} is {root!r} "
+                            f"but {outputs.KEY_PREFIX} gives {layout.root!r}")
+    return layout
+
+
+def lookup_storage(investigation: str, session: boto3.Session) -> Storage:
+    """Bucket and key layout from the storage stack's outputs."""
+    name = stack_name(investigation, "storage")
+    values = stack_outputs(client(session, "cloudformation"), name)
+    return Storage(_require(values, name, outputs.BUCKET_NAME), _layout(values, name))
+
+
+def lookup(investigation: str, session: boto3.Session) -> Deployed:
+    """All names of a deployed investigation, from its storage and analytics stacks."""
+    storage = lookup_storage(investigation, session)
+    name = stack_name(investigation, "analytics")
+    values = stack_outputs(client(session, "cloudformation"), name)
+    layout = storage.layout
+    return Deployed(
+        investigation=investigation,
+        bucket=storage.bucket,
+        key_prefix=layout.key_prefix,
+        file_format=layout.file_format,
+        hive=layout.hive,
+        hourly=layout.hourly,
+        database=_require(values, name, outputs.DATABASE_NAME),
+        table=_require(values, name, outputs.TABLE_NAME),
+        workgroup=_require(values, name, outputs.WORKGROUP_NAME),
+        results_location=_require(values, name, outputs.RESULTS_LOCATION),
+    )
+
+
+def client(session: boto3.Session, service: str) -> Any:
+    """A boto3 client; a missing region or bad configuration becomes a one-line AwsError."""
+    try:
+        return session.client(service)
+    except BotoCoreError as err:
+        raise AwsError(f"AWS {service} client: {err}") from None

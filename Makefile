@@ -2,7 +2,7 @@
 #
 #   make setup   .venv (python3.11) + pinned deps + editable flowkit, and node_modules (npm ci)
 #   make lint    ruff check + mypy
-#   make test    setup, lint, then the full pytest suite (2 xdist workers)
+#   make test    setup, lint, chromium (for the report test), then the full pytest suite (2 xdist workers)
 #   make demo    python -m flowkit.demo
 #   make bench   benchmarks under tests/bench (no xdist)
 #   make synth   cdk synth -q  (synthesizes every stack; cdk 2.11xx synth has no --all flag)
@@ -62,7 +62,9 @@ lint: setup
 	$(VBIN)/ruff check .
 	$(VBIN)/mypy
 
+# The report's browser test needs Debian's chromium; scripts/install-chromium installs it when missing.
 test: setup lint
+	scripts/install-chromium
 	$(VBIN)/pytest -n 2
 
 demo: setup

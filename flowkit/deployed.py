@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
@@ -160,7 +160,10 @@ def lookup(investigation: str, session: boto3.Session) -> Deployed:
     )
 
 
-def client(session: boto3.Session, service: str) -> Any:
+ServiceName = Literal["s3", "athena", "cloudformation", "glue", "sts"]
+
+
+def client(session: boto3.Session, service: ServiceName) -> Any:
     """A boto3 client; a missing region or bad configuration becomes a one-line AwsError."""
     try:
         return session.client(service)

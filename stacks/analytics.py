@@ -74,7 +74,9 @@ def storage_descriptor(settings: Settings, location: str) -> glue.CfnTable.Stora
     if settings.file_format == "text":
         serde = glue.CfnTable.SerdeInfoProperty(
             serialization_library=TEXT_SERDE,
-            parameters={"field.delim": " ", "serialization.format": " "},
+            # '-' means "not applicable": read it as NULL, as the local engine and Parquet files do,
+            # so CAST(srcaddr AS IPADDRESS) never sees '-' on NODATA/SKIPDATA records.
+            parameters={"field.delim": " ", "serialization.format": " ", "serialization.null.format": "-"},
         )
         formats = (TEXT_INPUT, TEXT_OUTPUT)
     else:

@@ -5,13 +5,37 @@ import pytest
 from flowkit import fields
 
 # Spelled out from the reference file, in documentation order.
-V2 = ("version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end "
-      "action log-status").split()
-V3 = "vpc-id subnet-id instance-id tcp-flags type pkt-srcaddr pkt-dstaddr".split()
-V4 = "region az-id sublocation-type sublocation-id".split()
-V5 = "pkt-src-aws-service pkt-dst-aws-service flow-direction traffic-path".split()
-V7 = ("ecs-cluster-arn ecs-cluster-name ecs-container-instance-arn ecs-container-instance-id ecs-container-id "
-      "ecs-second-container-id ecs-service-name ecs-task-definition-arn ecs-task-arn ecs-task-id").split()
+V2 = [
+    "version",
+    "account-id",
+    "interface-id",
+    "srcaddr",
+    "dstaddr",
+    "srcport",
+    "dstport",
+    "protocol",
+    "packets",
+    "bytes",
+    "start",
+    "end",
+    "action",
+    "log-status",
+]
+V3 = ["vpc-id", "subnet-id", "instance-id", "tcp-flags", "type", "pkt-srcaddr", "pkt-dstaddr"]
+V4 = ["region", "az-id", "sublocation-type", "sublocation-id"]
+V5 = ["pkt-src-aws-service", "pkt-dst-aws-service", "flow-direction", "traffic-path"]
+V7 = [
+    "ecs-cluster-arn",
+    "ecs-cluster-name",
+    "ecs-container-instance-arn",
+    "ecs-container-instance-id",
+    "ecs-container-id",
+    "ecs-second-container-id",
+    "ecs-service-name",
+    "ecs-task-definition-arn",
+    "ecs-task-arn",
+    "ecs-task-id",
+]
 V8 = ["reject-reason"]
 INT32 = {"version", "srcport", "dstport", "protocol", "tcp-flags", "traffic-path"}
 INT64 = {"packets", "bytes", "start", "end"}

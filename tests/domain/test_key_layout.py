@@ -13,14 +13,21 @@ WHEN = datetime(2024, 2, 29, 23, 58, 12, tzinfo=UTC)
 def expected_prefix(hive: bool, hourly: bool, prefix: str) -> str:
     head = f"{prefix}/" if prefix else ""
     if hive:
-        path = (f"{head}AWSLogs/aws-account-id={ACCOUNT}/aws-service=vpcflowlogs/aws-region={REGION}/"
-                "year=2024/month=02/day=29/")
+        path = (
+            f"{head}AWSLogs/aws-account-id={ACCOUNT}/aws-service=vpcflowlogs/aws-region={REGION}/"
+            "year=2024/month=02/day=29/"
+        )
         return path + ("hour=23/" if hourly else "")
     return f"{head}AWSLogs/{ACCOUNT}/vpcflowlogs/{REGION}/2024/02/29/" + ("23/" if hourly else "")
 
 
-LAYOUTS = [(fmt, hive, hourly, prefix) for fmt in ("text", "parquet") for hive in (False, True)
-           for hourly in (False, True) for prefix in ("", "investigations/case-42")]
+LAYOUTS = [
+    (fmt, hive, hourly, prefix)
+    for fmt in ("text", "parquet")
+    for hive in (False, True)
+    for hourly in (False, True)
+    for prefix in ("", "investigations/case-42")
+]
 
 
 @pytest.mark.parametrize(("fmt", "hive", "hourly", "prefix"), LAYOUTS)
@@ -33,18 +40,27 @@ def test_key_prefix_and_file_name(fmt: str, hive: bool, hourly: bool, prefix: st
     info = parse_key(expected_prefix(hive, hourly, prefix) + name)
     assert info is not None
     assert (info.account, info.region, info.hive, info.hourly, info.key_prefix, info.file_format) == (
-        ACCOUNT, REGION, hive, hourly, prefix, fmt)
+        ACCOUNT,
+        REGION,
+        hive,
+        hourly,
+        prefix,
+        fmt,
+    )
     assert info.when == datetime(2024, 2, 29, 23 if hourly else 0, tzinfo=UTC)
     assert info.layout == layout
 
 
-@pytest.mark.parametrize("key", [
-    "AWSLogs/123456789012/vpcflowlogs/us-east-1/2024/01/01/notes.txt",
-    "AWSLogs/123456789012/elasticloadbalancing/us-east-1/2024/01/01/x.log.gz",
-    "AWSLogs/123456789012/vpcflowlogs/us-east-1/2024/13/01/x.log.gz",
-    "AWSLogs/12345/vpcflowlogs/us-east-1/2024/01/01/x.log.gz",
-    "athena-results/abc.csv",
-])
+@pytest.mark.parametrize(
+    "key",
+    [
+        "AWSLogs/123456789012/vpcflowlogs/us-east-1/2024/01/01/notes.txt",
+        "AWSLogs/123456789012/elasticloadbalancing/us-east-1/2024/01/01/x.log.gz",
+        "AWSLogs/123456789012/vpcflowlogs/us-east-1/2024/13/01/x.log.gz",
+        "AWSLogs/12345/vpcflowlogs/us-east-1/2024/01/01/x.log.gz",
+        "athena-results/abc.csv",
+    ],
+)
 def test_parse_key_rejects_other_objects(key: str) -> None:
     assert parse_key(key) is None
 
@@ -54,12 +70,15 @@ def test_delivery_prefix_is_hive_aware() -> None:
     assert Layout(hive=True).account_prefix(ACCOUNT) == f"AWSLogs/aws-account-id={ACCOUNT}/"
 
 
-@pytest.mark.parametrize(("pattern", "java"), [
-    ("%Y/%m/%d", "yyyy/MM/dd"),
-    ("%Y/%m/%d/%H", "yyyy/MM/dd/HH"),
-    ("year=%Y/month=%m/day=%d", "'year='yyyy/'month='MM/'day='dd"),
-    ("year=%Y/month=%m/day=%d/hour=%H", "'year='yyyy/'month='MM/'day='dd/'hour='HH"),
-])
+@pytest.mark.parametrize(
+    ("pattern", "java"),
+    [
+        ("%Y/%m/%d", "yyyy/MM/dd"),
+        ("%Y/%m/%d/%H", "yyyy/MM/dd/HH"),
+        ("year=%Y/month=%m/day=%d", "'year='yyyy/'month='MM/'day='dd"),
+        ("year=%Y/month=%m/day=%d/hour=%H", "'year='yyyy/'month='MM/'day='dd/'hour='HH"),
+    ],
+)
 def test_java_patterns(pattern: str, java: str) -> None:
     assert strftime_to_java(pattern) == java
 

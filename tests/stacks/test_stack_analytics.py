@@ -60,7 +60,8 @@ def test_text_table_is_positional_in_log_format_order(text_kms_synth: Any) -> No
     assert [c["Name"] for c in descriptor["Columns"]] == _log_format_columns(text_kms_synth)
     serde = descriptor["SerdeInfo"]["SerializationLibrary"]
     assert serde == "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe"
-    assert descriptor["SerdeInfo"]["Parameters"] == {"field.delim": " ", "serialization.format": " "}
+    assert descriptor["SerdeInfo"]["Parameters"] == {
+        "field.delim": " ", "serialization.format": " ", "serialization.null.format": "-"}
     assert descriptor["InputFormat"] == "org.apache.hadoop.mapred.TextInputFormat"
     assert descriptor["OutputFormat"] == "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat"
     assert table["Parameters"]["skip.header.line.count"] == "1"

@@ -1,0 +1,212 @@
+"""Athena (Trino) SQL -> DuckDB SQL, so the saved queries run unchanged on a local copy of the logs.
+
+sqlglot does most of the work (``read="athena", write="duckdb"``). This module adds what it gets
+wrong for the catalogue:
+
+- ``contains(<cidr>, CAST(x AS IPADDRESS))`` becomes a DuckDB macro call (see :data:`MACROS`) with
+  Trino's semantics for IPv4 and IPv6: addresses compare as 128-bit values, IPv4 as IPv4-mapped IPv6
+  (``::ffff:a.b.c.d``), so ``10.0.0.0/8`` matches IPv4 addresses only; a value that is not an
+  address gives NULL (Athena would fail the query). A literal block is worked out when translating
+  (``flowkit_cidr_literal``, an integer range test for IPv4 text); a ``?`` block goes to
+  ``flowkit_cidr_contains``.
+- integer division: Trino's ``bigint / bigint`` truncates, DuckDB's ``/`` does not; the expression
+  is typed against the table schema first so sqlglot emits a truncating division.
+- ``format(fmt, ...)`` (Java-style) becomes DuckDB's ``printf``; ``slice(a, start, length)`` becomes
+  ``array_slice(a, start, start + length - 1)``.
+Anything else with an IP type (other casts to IPADDRESS/IPPREFIX, ``is_subnet_of``) is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlglot.expressions import Expr
+
+MACRO = "flowkit_cidr_contains"
+LITERAL_MACRO = "flowkit_cidr_literal"
+_MAPPED = 0xFFFF << 32  # ::ffff:0:0/96, where Trino keeps IPv4 addresses
+
+_OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_IPV4_RE = rf"({_OCTET}\.){{3}}{_OCTET}"
+
+# Addresses become 128-character bit strings; a CIDR block matches when the first prefix-length bits
+# agree. Each macro returns NULL for text that is not an address. ``list_transform([x], lambda v: ...)[1]``
+# binds x once (a "let"): macro arguments are expanded textually, and nesting them without it makes the
+# expression grow exponentially.
+MACROS: tuple[str, ...] = (
+    # 32 bits of a dotted-quad IPv4 address (no leading zeros, like Trino and Python's ipaddress).
+    f"""CREATE OR REPLACE MACRO flowkit_ipv4_bits(s) AS
+    CASE WHEN regexp_full_match(s, '{_IPV4_RE}')
+    THEN array_to_string(list_transform(string_split(s, '.'),
+                                        lambda o: lpad(bin(TRY_CAST(o AS INTEGER)), 8, '0')), '')
+    END""",
+    # The hex groups of a colon-hex string that must expand to n groups ('::' stands for one or more).
+    """CREATE OR REPLACE MACRO flowkit_hex_groups(p, n) AS
+    list_transform([string_split(p, '::')], lambda parts: CASE
+      WHEN len(parts) = 1 AND len(string_split(p, ':')) = n THEN string_split(p, ':')
+      WHEN len(parts) = 2 THEN list_transform(
+        [[CASE WHEN parts[1] = '' THEN []::VARCHAR[] ELSE string_split(parts[1], ':') END,
+          CASE WHEN parts[2] = '' THEN []::VARCHAR[] ELSE string_split(parts[2], ':') END]],
+        lambda lr: CASE WHEN n - len(lr[1]) - len(lr[2]) >= 1 THEN list_concat(list_concat(
+            lr[1], list_transform(range(n - len(lr[1]) - len(lr[2])), lambda i: '0')), lr[2]) END)[1]
+    END)[1]""",
+    """CREATE OR REPLACE MACRO flowkit_groups_bits(g) AS
+    list_transform([g], lambda gg: CASE
+      WHEN len(list_filter(gg, lambda x: NOT regexp_full_match(x, '[0-9a-f]{1,4}'))) = 0
+      THEN array_to_string(
+        list_transform(gg, lambda x: lpad(bin(TRY_CAST('0x' || x AS INTEGER)), 16, '0')), '')
+    END)[1]""",
+    # 128 bits of an IPv6 address, including the forms with an embedded IPv4 address (::ffff:1.2.3.4).
+    f"""CREATE OR REPLACE MACRO flowkit_ipv6_bits(s) AS
+    list_transform([lower(s)], lambda v: CASE
+      WHEN NOT contains(v, '.') THEN flowkit_groups_bits(flowkit_hex_groups(v, 8))
+      WHEN regexp_full_match(v, '.*:{_IPV4_RE}') THEN list_transform(
+        [regexp_extract(v, '^(.*):([0-9.]+)$', ['head', 'v4'])],
+        lambda m: flowkit_groups_bits(flowkit_hex_groups(
+                      CASE WHEN suffix(m.head, ':') THEN m.head || ':' ELSE m.head END, 6))
+                  || flowkit_ipv4_bits(m.v4))[1]
+    END)[1]""",
+    # Any address as 128 bits; IPv4 as IPv4-mapped IPv6, as Trino's IPADDRESS stores it.
+    """CREATE OR REPLACE MACRO flowkit_ip_bits(s) AS
+    CASE WHEN contains(s, ':') THEN flowkit_ipv6_bits(s)
+         ELSE repeat('0', 80) || repeat('1', 16) || flowkit_ipv4_bits(s) END""",
+    # The integer value of a dotted-quad IPv4 address.
+    f"""CREATE OR REPLACE MACRO flowkit_ipv4_int(s) AS
+    CASE WHEN regexp_full_match(s, '{_IPV4_RE}')
+    THEN (CAST(split_part(s, '.', 1) AS BIGINT) << 24) + (CAST(split_part(s, '.', 2) AS BIGINT) << 16)
+         + (CAST(split_part(s, '.', 3) AS BIGINT) << 8) + CAST(split_part(s, '.', 4) AS BIGINT)
+    END""",
+    # contains('<literal cidr>', CAST(ip AS IPADDRESS)) with the block worked out at translation time:
+    # IPv4 text against the IPv4 range [lo, hi] it covers (lo > hi: none), IPv6 text by its leading bits.
+    f"""CREATE OR REPLACE MACRO {LITERAL_MACRO}(ip, lo, hi, bits) AS
+    CASE WHEN contains(ip, ':') THEN starts_with(flowkit_ipv6_bits(ip), bits)
+         ELSE flowkit_ipv4_int(ip) BETWEEN lo AND hi END""",
+    # contains(cidr, CAST(ip AS IPADDRESS)); a malformed CIDR block fails the query, as in Athena.
+    f"""CREATE OR REPLACE MACRO {MACRO}(cidr, ip) AS
+    CASE WHEN cidr IS NOT NULL AND ip IS NOT NULL THEN list_transform(
+      [{{'net': flowkit_ip_bits(split_part(cidr, '/', 1)),
+         'len': TRY_CAST(split_part(cidr, '/', 2) AS INTEGER)
+                + CASE WHEN contains(cidr, ':') THEN 0 ELSE 96 END,
+         'ok': regexp_full_match(cidr, '[^/]+/[0-9]{{1,3}}')}}],
+      lambda c: CASE
+        WHEN NOT c.ok OR c.net IS NULL OR c.len > 128 THEN error('not a CIDR block: ' || cidr)
+        ELSE left(flowkit_ip_bits(ip), c.len) = left(c.net, c.len)
+      END)[1]
+    END""",
+)
+
+
+class TranslateError(Exception):
+    """Athena SQL the local engine cannot run; the message is one line."""
+
+
+def translate(sql: str, schema: Mapping[str, Mapping[str, Mapping[str, str]]]) -> str:
+    """DuckDB SQL for one rendered Athena query.
+
+    ``schema`` is ``{database: {table: {column: duckdb_type}}}``; it types the expression so that
+    integer division and column references are checked like Athena would.
+    """
+    import sqlglot
+    from sqlglot import exp
+    from sqlglot.errors import ParseError
+    from sqlglot.optimizer.annotate_types import annotate_types
+    from sqlglot.optimizer.qualify import qualify
+
+    try:
+        tree = sqlglot.parse_one(sql, read="athena")
+    except ParseError as err:
+        raise TranslateError(f"cannot parse the Athena SQL: {_first_line(err)}") from None
+    tree = _rewrite_ip(tree)
+    tree = _rewrite_functions(tree)
+    try:
+        tree = qualify(tree, dialect="athena", schema=dict(schema), quote_identifiers=False,
+                       expand_stars=False, validate_qualify_columns=True)
+        tree = annotate_types(tree, schema=dict(schema), dialect="athena")
+    except sqlglot.errors.OptimizeError as err:
+        raise TranslateError(f"the query does not fit the table: {_first_line(err)}") from None
+    leftover = [c for c in tree.find_all(exp.Cast) if _is_ip_type(c.to)]
+    if leftover:
+        raise TranslateError(f"unsupported locally: {leftover[0].sql('athena')} "
+                             "(IP types only work inside contains('<cidr>', CAST(x AS IPADDRESS)))")
+    return tree.sql(dialect="duckdb")
+
+
+def _is_ip_type(data_type: object) -> bool:
+    from sqlglot import exp
+
+    return isinstance(data_type, exp.DataType) and data_type.this in (
+        exp.DataType.Type.IPADDRESS, exp.DataType.Type.IPPREFIX)
+
+
+def _rewrite_ip(tree: Expr) -> Expr:
+    from sqlglot import exp
+
+    def visit(node: Expr) -> Expr:
+        if (
+            isinstance(node, exp.ArrayContains)
+            and isinstance(node.expression, exp.Cast)
+            and _is_ip_type(node.expression.to)
+        ):
+            address = node.expression.this.copy()
+            if isinstance(node.this, exp.Literal) and node.this.is_string:
+                return _literal_block(str(node.this.this), address)
+            return exp.Anonymous(this=MACRO, expressions=[node.this.copy(), address])
+        if isinstance(node, exp.Anonymous) and str(node.this).lower() in ("is_subnet_of", "ip_subnet_range"):
+            raise TranslateError(f"unsupported locally: {node.this}() "
+                                 "(use contains('<cidr>', CAST(x AS IPADDRESS)))")
+        return node
+
+    return tree.transform(visit)
+
+
+def _literal_block(cidr: str, address: Expr) -> Expr:
+    """flowkit_cidr_literal(address, lo, hi, bits) for a CIDR block known when translating."""
+    import ipaddress
+
+    from sqlglot import exp
+
+    try:
+        net = ipaddress.ip_network(cidr.strip(), strict=False)
+    except ValueError:
+        raise TranslateError(f"not a CIDR block: {cidr!r}") from None
+    value, length = int(net.network_address), net.prefixlen
+    if net.version == 4:
+        value, length = _MAPPED | value, length + 96
+    bits = format(value, "0128b")[:length]
+    mapped = format(_MAPPED, "0128b")[:96]
+    lo, hi = 1, 0  # no IPv4 address
+    if length <= 96 and mapped.startswith(bits):
+        lo, hi = 0, 2**32 - 1
+    elif length > 96 and bits.startswith(mapped):
+        lo = value & 0xFFFFFFFF
+        hi = lo + 2 ** (128 - length) - 1
+    return exp.Anonymous(this=LITERAL_MACRO, expressions=[
+        address, exp.Literal.number(lo), exp.Literal.number(hi), exp.Literal.string(bits)])
+
+
+def _rewrite_functions(tree: Expr) -> Expr:
+    from sqlglot import exp
+
+    def visit(node: Expr) -> Expr:
+        if isinstance(node, exp.Format):
+            args = [node.this.copy(), *(a.copy() for a in node.expressions)]
+            return exp.Anonymous(this="printf", expressions=args)
+        if isinstance(node, exp.ArraySlice):
+            # Trino slice(array, start, length); DuckDB array_slice(list, begin, end) (inclusive)
+            start, length = node.args.get("start"), node.args.get("end")
+            if start is None or length is None:
+                raise TranslateError("unsupported locally: slice() needs (array, start, length)")
+            end = exp.Sub(this=exp.Add(this=start.copy(), expression=length.copy()),
+                          expression=exp.Literal.number(1))
+            return exp.Anonymous(this="array_slice",
+                                 expressions=[node.this.copy(), start.copy(), exp.Paren(this=end)])
+        return node
+
+    return tree.transform(visit)
+
+
+def _first_line(err: Exception) -> str:
+    text = str(err).strip().splitlines()
+    return text[0] if text else type(err).__name__

@@ -1,4 +1,4 @@
-"""Tiny flow log fixtures written by hand: gzip text (any header) and Parquet (via DuckDB COPY)."""
+"""Shared fixtures: tiny flow log files written by hand (gzip text with any header, Parquet)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,196 @@
+"""Every saved query, run by the local engine on hand-made files, equals its plain-Python expectation.
+
+The expectations (reference_queries.py) follow each template's description, never its SQL; the files
+(conftest.py) are written in all eight key layouts from fixture_records.py.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from flowkit import engine, queries
+from flowkit.settings import load
+
+
+def _sibling(name: str) -> ModuleType:
+    key = f"flowkit_expectations_{name}"
+    if key not in sys.modules:
+        spec = importlib.util.spec_from_file_location(key, Path(__file__).with_name(f"{name}.py"))
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[key] = module
+        spec.loader.exec_module(module)
+    return sys.modules[key]
+
+
+fixture = _sibling("fixture_records")
+ref = _sibling("reference_queries")
+
+CATALOGUE = {t.name: t for t in queries.load_catalogue()}
+LAYOUTS = ["text-plain-hourly", "text-plain-daily", "text-hive-hourly", "text-hive-daily",
+           "parquet-plain-hourly", "parquet-plain-daily", "parquet-hive-hourly", "parquet-hive-daily"]
+FULL_LAYOUTS = ["text-plain-hourly", "parquet-hive-daily"]
+# Queries that together touch every boundary record, IPv6, NODATA/SKIPDATA, NULL instance ids,
+# timestamps, LIMIT 50, CIDR logic and a parameter: run on all eight layouts.
+REPRESENTATIVE = ["log-coverage", "first-last-seen", "top-talkers", "top-talking-instances",
+                  "private-to-public", "bytes-over-time", "flows-to-host-port", "rejected-traffic",
+                  "port-scan-suspects", "large-transfers"]
+
+# Parameter values as a user types them (IPv6 not normalised, port lists with spaces).
+PARAMS: dict[str, dict[str, str]] = {
+    "accepted-ports-check": {"interface_id": fixture.WEB, "address": fixture.WEB_IP,
+                             "ports": "22, 443,3389,80"},
+    "accepted-well-known-ports": {"interface_id": fixture.WEB, "address": fixture.WEB_IP},
+    "flows-between-hosts-on-port": {"srcaddr": fixture.WEB_IP, "dstaddr": fixture.DB_IP, "dstport": "5432",
+                                    "protocol": "6"},
+    "flows-to-host-port": {"address": "2600:1F18:AAAA:0:0::10", "port": "443", "protocol": "6"},
+    "inbound-from-source": {"interface_id": fixture.WEB, "srcaddr": "203.0.113.50",
+                            "address": fixture.WEB_IP},
+    "port-scan-suspects": {"min_ports": "3"},
+    "port-usage-between-hosts": {"srcaddr": fixture.WEB_IP, "dstaddr": fixture.DB_IP},
+    "tcp-from-source": {"srcaddr": fixture.WEB_IP},
+    "traffic-from-source": {"srcaddr": fixture.WEB_IP},
+    "traffic-to-destination": {"dstaddr": fixture.DB_IP},
+}
+# More parameter cases, on the two full layouts.
+EXTRA_PARAMS: list[tuple[str, dict[str, str]]] = [
+    ("port-scan-suspects", {}),  # the default, 20 ports
+    ("flows-between-hosts-on-port", {"srcaddr": "2001:DB8:BAD::1", "dstaddr": fixture.WEB_IP6,
+                                     "dstport": "22", "protocol": "6"}),
+    ("flows-to-host-port", {"address": fixture.WEB_IP, "port": "22", "protocol": "6"}),
+    ("traffic-to-destination", {"dstaddr": fixture.WEB_IP6}),
+    ("traffic-from-source", {"srcaddr": "fd00:a:0::20"}),
+    ("accepted-ports-check", {"interface_id": fixture.WEB, "address": fixture.WEB_IP, "ports": "3389"}),
+    ("accepted-ports-check", {"interface_id": fixture.DB, "address": fixture.DB_IP,
+                              "ports": "5432,6379,1433,3306"}),
+    ("inbound-from-source", {"interface_id": fixture.WEB, "srcaddr": "2001:db8:bad::1",
+                             "address": fixture.WEB_IP6}),
+    ("port-usage-between-hosts", {"srcaddr": fixture.BASTION_IP, "dstaddr": fixture.WEB_IP}),
+]
+
+MAIN = (fixture.MAIN_SINCE, fixture.MAIN_UNTIL)
+MID = (fixture.MID_SINCE, fixture.MID_UNTIL)
+
+# Cases where the engine or a template is wrong: (query, layout) -> reason (strict xfail).
+KNOWN_WRONG: dict[tuple[str, str], str] = {}
+
+
+def _utc(epoch: int) -> datetime:
+    return datetime.fromtimestamp(epoch, UTC)
+
+
+@pytest.fixture(scope="module")
+def ctx() -> queries.RenderContext:
+    return queries.context_for(load({"investigation": "expect", "vpc_ids": ["vpc-0a00000000000000a"]}))
+
+
+def run_and_expect(buckets: Any, ctx: queries.RenderContext, name: str, layout: str,
+                   params: Mapping[str, str], window: tuple[int, int]) -> tuple[engine.Result, Any]:
+    bucket = buckets(layout)
+    since, until = window
+    messages: list[str] = []
+    result = engine.run_query(CATALOGUE[name], ctx, bucket.root, dict(params),
+                              engine.Window(_utc(since), _utc(until)), warn=messages.append)
+    expected = ref.EXPECTED[name](fixture.RECORDS, ref.Window(since, until, bucket.spec.hourly), params)
+    assert messages == []
+    assert result.skipped_lines == 0
+    step = 3600 if bucket.spec.hourly else 86400
+    low, high = since - since % step, (until + 3600) - (until + 3600) % step
+    assert result.files_read == sum(low <= p <= high for p in bucket.partitions)
+    return result, expected
+
+
+def _cases() -> list[Any]:
+    cases = [(name, layout) for layout in FULL_LAYOUTS for name in sorted(CATALOGUE)]
+    cases += [(name, layout) for layout in LAYOUTS if layout not in FULL_LAYOUTS for name in REPRESENTATIVE]
+    return [
+        pytest.param(name, layout, id=f"{name}@{layout}",
+                     marks=[pytest.mark.xfail(strict=True, reason=KNOWN_WRONG[(name, layout)])]
+                     if (name, layout) in KNOWN_WRONG else [])
+        for name, layout in cases
+    ]
+
+
+def test_every_saved_query_has_an_expectation() -> None:
+    assert sorted(ref.EXPECTED) == sorted(CATALOGUE)
+    assert set(PARAMS) == {name for name, t in CATALOGUE.items() if t.params}
+
+
+@pytest.mark.parametrize(("name", "layout"), _cases())
+def test_query_equals_expectation(buckets: Any, ctx: queries.RenderContext, name: str, layout: str) -> None:
+    result, (columns, rows) = run_and_expect(buckets, ctx, name, layout, PARAMS.get(name, {}), MAIN)
+    assert result.columns == columns
+    assert result.rows == rows
+
+
+@pytest.mark.parametrize("layout", FULL_LAYOUTS)
+@pytest.mark.parametrize(("name", "params"), EXTRA_PARAMS, ids=lambda v: v if isinstance(v, str) else "")
+def test_more_parameter_values(buckets: Any, ctx: queries.RenderContext, name: str, params: dict[str, str],
+                               layout: str) -> None:
+    result, (columns, rows) = run_and_expect(buckets, ctx, name, layout, params, MAIN)
+    if params.get("ports") != "3389":  # nothing ACCEPTed on 3389: the one empty answer
+        assert rows, "the expectation should not be empty"
+    assert (result.columns, result.rows) == (columns, rows)
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("name", ["first-last-seen", "log-coverage"])
+def test_window_inside_hours(buckets: Any, ctx: queries.RenderContext, name: str, layout: str) -> None:
+    result, (columns, rows) = run_and_expect(buckets, ctx, name, layout, PARAMS.get(name, {}), MID)
+    assert (result.columns, result.rows) == (columns, rows)
+
+
+def test_default_window_is_the_last_lookback_days(tmp_path: Path, exp: Any) -> None:
+    now = int(datetime.now(UTC).timestamp())
+    records = fixture.relative_records(now)
+    exp.write_bucket(tmp_path, exp.SPECS["text-plain-hourly"], records)
+    short = queries.context_for(load({"investigation": "expect", "vpc_ids": ["vpc-0a00000000000000a"],
+                                        "lookback_days": 3}))
+    answers = {}
+    for name in ("top-talkers", "bytes-by-ip-version", "log-coverage"):
+        result = engine.run_query(CATALOGUE[name], short, tmp_path, {}, engine.Window())
+        answers[name] = ref.EXPECTED[name](records, ref.Window(now - 3 * 86400, now, True), {})
+        assert (result.columns, result.rows) == answers[name]
+    assert answers["log-coverage"][1] == [("OK", 3, 1), ("NODATA", 1, 1)]
+    assert answers["bytes-by-ip-version"][1] == [(700, 0, 6, 0, 3, 0)]  # no IPv6: zeros, not NULL
+
+
+# -- the fixture is rich enough ----------------------------------------------------------------------
+@pytest.mark.parametrize("name", sorted(CATALOGUE))
+def test_expectations_are_not_trivial(name: str) -> None:
+    _, rows = ref.EXPECTED[name](fixture.RECORDS, ref.Window(*MAIN, True), PARAMS.get(name, {}))
+    assert len(rows) >= (1 if name == "bytes-by-ip-version" else 2)
+    if name == "bytes-by-ip-version":
+        assert all(rows[0])
+
+
+def test_boundary_records_are_where_they_should_be() -> None:
+    seen = {r[0] for r in ref.EXPECTED["first-last-seen"](fixture.RECORDS, ref.Window(*MAIN, True), {})[1]}
+    assert {"192.0.2.101", "192.0.2.103", "2001:db8:b::8", "192.0.2.112", "192.0.2.114"} <= seen
+    assert not {"192.0.2.102", "192.0.2.104", "192.0.2.105", "192.0.2.106", "192.0.2.107"} & seen
+    mid = {r[0] for r in ref.EXPECTED["first-last-seen"](fixture.RECORDS, ref.Window(*MID, False), {})[1]}
+    assert {"192.0.2.111", "192.0.2.113"} <= mid
+    assert not {"192.0.2.112", "192.0.2.114", "192.0.2.105"} & mid
+    # 192.0.2.105 starts inside both windows: only the partition range keeps it out
+    late = next(r for r in fixture.RECORDS if r["srcaddr"] == "192.0.2.105")
+    assert fixture.MID_SINCE <= late["start"] < fixture.MID_UNTIL
+
+
+def test_limits_and_ties_are_exercised() -> None:
+    window = ref.Window(*MAIN, True)
+    talkers = ref.EXPECTED["top-talkers"](fixture.RECORDS, window, {})[1]
+    all_sources = {r["srcaddr"] for r in ref.in_window(fixture.RECORDS, window)}
+    assert len(talkers) == 50 < len(all_sources)
+    assert len({row[1] for row in talkers}) < len(talkers)  # equal byte totals
+    accepted = ref.EXPECTED["top-accepted-sources"](fixture.RECORDS, window, {})[1]
+    accepts = [r["srcaddr"] for r in ref.in_window(fixture.RECORDS, window) if r["action"] == "ACCEPT"]
+    flows = sorted((accepts.count(src) for src in set(accepts)), reverse=True)
+    assert len(accepted) == 10 and accepted[9][1] == flows[10]  # the 11th ties with the 10th

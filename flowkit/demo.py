@@ -1,25 +1,40 @@
-"""``python -m flowkit.demo``: synthesize the kit with the CDK CLI and show what would be deployed.
+"""``python -m flowkit.demo``: what the kit deploys, and what its saved queries find, without AWS.
 
-No AWS account is touched and CDK is not imported here (flowkit stays CDK-free): the app is run by
-``npx cdk synth --all -q`` and the cloud assembly's JSON is read back.
+1. The CDK CLI synthesizes the app (``npx cdk synth --all -q`` in a subprocess: flowkit never imports
+   CDK) and the cloud assembly's JSON is read back into a summary of what would be deployed.
+2. Fresh sample flow logs are written under ``demo-output/logs`` in the configured key layout, every
+   saved query available with the configured fields runs on them with the local DuckDB engine
+   (parameters taken from the sample's incidents), and the HTML report goes to
+   ``demo-output/report.html``. Any failed query makes the demo exit 1.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from rich import box
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+
+from flowkit import engine, queries, report, sample
+from flowkit.queries import QueryTemplate, RenderContext
+from flowkit.settings import Settings, SettingsError, load_file
+from flowkit.translate import TranslateError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -293,19 +308,364 @@ def synth_section(console: Console, context: Mapping[str, str] | None = None) ->
     return summary
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``make demo``: ``key=value`` arguments are passed on as ``cdk -c`` context."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    bad = [a for a in args if "=" not in a]
-    if bad:
-        print(f"error: expected key=value context overrides, got {' '.join(bad)}", file=sys.stderr)
-        return 2
-    context = dict(a.split("=", 1) for a in args)
+# -- the saved queries on sample data ----------------------------------------------------------------
+DEMO_OUTPUT = REPO_ROOT / "demo-output"
+SHOWN_ROWS = 10
+SSH, SCAN, DATABASE = "SSH brute force", "port scan", "database port from outside"
+# "<kind>: <source> -> <target>[:<port>] (<eni>, ..." as in flowkit.sample's incident lines
+_INCIDENT_RE = re.compile(r"^(?P<kind>[^:]+): (?P<source>[0-9A-Fa-f.:]+) -> (?P<target>[0-9A-Fa-f.:]+?)"
+                          r"(?::(?P<port>\d+))? \((?P<interface>eni-[0-9a-f]+)")
+# Parameter name -> Incident attribute; queries follow the SSH brute force unless listed here.
+_FROM_INCIDENT = {"srcaddr": "source", "dstaddr": "target", "address": "target", "interface_id": "interface",
+                  "port": "port", "dstport": "port"}
+_QUERY_INCIDENT = {"port-usage-between-hosts": SCAN, "accepted-well-known-ports": SCAN,
+                   "flows-to-host-port": DATABASE, "traffic-to-destination": DATABASE}
+_FIXED_PARAMS = {"protocol": "6", "ports": "22,80,443,3389"}
+_SENTENCE_END = re.compile(r"(?<![A-Za-z]\.[A-Za-z])(?<!\be\.g)(?<!\bi\.e)\.(?=\s+[A-Z(\"]|$)")
+
+
+@dataclass(frozen=True)
+class DemoConfig:
+    """Where the sample goes, how big it is and which templates run (tests shrink all of it)."""
+
+    out_dir: Path = DEMO_OUTPUT
+    days: int = 2
+    flows_per_day: int = sample.DEFAULT_FLOWS_PER_DAY
+    sql_dir: Path = queries.SQL_DIR
+    synth: bool = True
+
+
+@dataclass(frozen=True)
+class Incident:
+    """One incident of the sample: who did it, to which address, port and network interface."""
+
+    kind: str
+    source: str
+    target: str
+    port: str
+    interface: str
+
+
+@dataclass
+class QueryRun:
+    """One saved query run on the sample: its rows, or the one-line reason it failed."""
+
+    template: QueryTemplate
+    params: dict[str, str]
+    result: engine.Result | None = None
+    error: str = ""
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+@dataclass
+class LocalOutcome:
+    """What the local part of the demo did."""
+
+    logs_dir: Path
+    sample: sample.SampleSummary
+    since: datetime
+    until: datetime
+    runs: list[QueryRun] = field(default_factory=list)
+    unavailable: dict[str, list[str]] = field(default_factory=dict)  # query -> fields it lacks
+    report_path: Path | None = None
+    report_error: str = ""
+    incidents: dict[str, Incident] = field(default_factory=dict)
+
+    @property
+    def failures(self) -> list[str]:
+        """One line per failed query (and for the report), empty when everything worked."""
+        lines = [f"query '{run.template.name}' failed: {run.error}" for run in self.runs if run.error]
+        if self.report_error:
+            lines.append(f"HTML report failed: {self.report_error}")
+        return lines
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a query description (abbreviations like "e.g." do not end it)."""
+    match = _SENTENCE_END.search(text)
+    return text[: match.end()] if match else text
+
+
+def parse_incidents(lines: Sequence[str]) -> dict[str, Incident]:
+    """The incidents of SampleSummary.incidents that name one source and one target, by kind."""
+    found: dict[str, Incident] = {}
+    for line in lines:
+        m = _INCIDENT_RE.match(line.strip())
+        if m:
+            found[m["kind"]] = Incident(m["kind"], m["source"], m["target"], m["port"] or "", m["interface"])
+    return found
+
+
+def demo_params(template: QueryTemplate, incidents: Mapping[str, Incident]) -> dict[str, str]:
+    """Values for the parameters without a default, taken from an incident so the result has rows.
+
+    A parameter nothing here can fill is left out: the query then fails naming it.
+    """
+    incident = incidents.get(_QUERY_INCIDENT.get(template.name, SSH))
+    values: dict[str, str] = {}
+    for param in template.params:
+        if param.default is not None:
+            continue
+        attribute = _FROM_INCIDENT.get(param.name)
+        value = getattr(incident, attribute) if incident is not None and attribute else ""
+        value = value or _FIXED_PARAMS.get(param.name, "")
+        if value:
+            values[param.name] = value
+    return values
+
+
+def sample_window(summary: sample.SampleSummary) -> tuple[datetime, datetime]:
+    """Whole hours from the first record's start to the last record's end."""
+    since = summary.first.replace(minute=0, second=0, microsecond=0)
+    until = summary.last.replace(minute=0, second=0, microsecond=0)
+    if until < summary.last:
+        until += timedelta(hours=1)
+    return since, until
+
+
+def write_demo_sample(settings: Settings, logs_dir: Path, days: int,
+                      flows_per_day: int) -> sample.SampleSummary:
+    """Fresh sample logs in the configured layout and log format (a previous demo's logs are replaced)."""
     try:
-        synth_section(Console(), context)
+        if logs_dir.exists():
+            shutil.rmtree(logs_dir)
+        return sample.write_sample(
+            logs_dir, days=days, file_format=settings.file_format, hive=settings.hive_partitions,
+            hourly=settings.per_hour_partitions, fields=settings.fields, key_prefix=settings.key_prefix,
+            flows_per_day=flows_per_day,
+        )
+    except sample.SampleError as err:
+        raise DemoError([f"sample data: {err}"]) from None
+    except OSError as err:
+        raise DemoError([f"{logs_dir}: cannot write the sample data ({err.strerror or err})"]) from None
+
+
+def run_saved_query(template: QueryTemplate, ctx: RenderContext, logs_dir: Path, params: dict[str, str],
+                    window: engine.Window) -> QueryRun:
+    """The query on the local files; a failure is recorded on the run, never raised."""
+    run = QueryRun(template, params)
+    began = time.perf_counter()
+    try:
+        run.result = engine.run_query(template, ctx, logs_dir, params, window, warn=run.notes.append)
+    except (queries.QueryError, engine.EngineError, TranslateError) as err:
+        run.error = str(err).splitlines()[0] if str(err) else type(err).__name__
+    run.seconds = time.perf_counter() - began
+    return run
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
+def print_run(console: Console, run: QueryRun, position: str) -> None:
+    """Heading (name, row count), the description's first sentence, parameters and the first rows."""
+    name = run.template.name
+    timing = f"[dim]({position}, {run.seconds:.1f} s)[/dim]"
+    console.print()
+    if run.result is None:
+        console.print(f"[bold red]{name}: FAILED[/bold red] {timing}")
+        console.print(f"  [red]{escape(run.error)}[/red]")
+        return
+    rows = run.result.rows
+    noun = "row" if len(rows) == 1 else "rows"
+    console.print(f"[bold cyan]{name}[/bold cyan]: {len(rows)} {noun} {timing}")
+    console.print(f"  [italic]{escape(first_sentence(run.template.description))}[/italic]")
+    if run.params:
+        shown = ", ".join(f"{k}={v}" for k, v in run.params.items())
+        console.print(f"  [dim]parameters:[/dim] {escape(shown)}")
+    for note in run.notes:
+        console.print(f"  [yellow]note:[/yellow] {escape(note)}")
+    if not rows:
+        return
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    for index, column in enumerate(run.result.columns):
+        numeric = any(isinstance(row[index], int | float) and not isinstance(row[index], bool)
+                      for row in rows)
+        table.add_column(column, justify="right" if numeric else "left", overflow="fold")
+    for row in rows[:SHOWN_ROWS]:
+        table.add_row(*(escape(_cell(v)) for v in row))
+    console.print(table)
+    if len(rows) > SHOWN_ROWS:
+        console.print(f"  [dim]... {len(rows) - SHOWN_ROWS} more rows[/dim]")
+
+
+def write_report(outcome: LocalOutcome, ctx: RenderContext, path: Path) -> Path:
+    """The HTML report of the sample; results the demo already has are reused, not run twice."""
+    done = {(run.template.name, tuple(sorted(run.params.items()))): run.result
+            for run in outcome.runs if run.result is not None}
+    fallback = report.local_runner(outcome.logs_dir, ctx, since=outcome.since, until=outcome.until)
+
+    def run(name: str, params: dict[str, str]) -> report.ResultLike:
+        cached = done.get((name, tuple(sorted(params.items()))))
+        return cached if cached is not None else fallback(name, params)
+
+    data = report.build_report(run, since=outcome.since, until=outcome.until,
+                               source_label=report.local_source(outcome.logs_dir),
+                               generated_at=datetime.now(UTC),
+                               title="VPC Flow Logs report (demo sample data)")
+    path.write_text(report.render_html(data), encoding="utf-8")
+    return path
+
+
+def local_section(console: Console, settings: Settings, config: DemoConfig) -> LocalOutcome:
+    """Write the sample, run every available saved query on it, print the results, write the report."""
+    console.rule("[bold]The saved queries on sample data (local DuckDB engine, no AWS)")
+    logs_dir = config.out_dir / "logs"
+    summary = write_demo_sample(settings, logs_dir, config.days, config.flows_per_day)
+    for line in summary.lines():
+        console.print(escape(line), highlight=False, soft_wrap=True)
+    since, until = sample_window(summary)
+    outcome = LocalOutcome(logs_dir, summary, since, until, incidents=parse_incidents(summary.incidents))
+    try:
+        templates = queries.load_catalogue(config.sql_dir)
+    except queries.QueryError as err:
+        raise DemoError([str(err)]) from None
+    ctx = queries.context_for(settings)
+    available = [t for t in templates if queries.is_available(t, ctx)]
+    for template in templates:
+        if template not in available:
+            outcome.unavailable[template.name] = [f for f in template.fields if f not in ctx.field_names]
+    console.print(f"running {len(available)} saved queries over {since:%Y-%m-%d %H:%M} to "
+                  f"{until:%Y-%m-%d %H:%M} UTC (log format: {len(ctx.fields)} fields)")
+    window = engine.Window(since, until)
+    for number, template in enumerate(available, start=1):
+        run = run_saved_query(template, ctx, logs_dir, demo_params(template, outcome.incidents), window)
+        outcome.runs.append(run)
+        print_run(console, run, f"{number}/{len(available)}")
+    _print_totals(console, outcome)
+    try:
+        outcome.report_path = write_report(outcome, ctx, config.out_dir / "report.html")
+        console.print(f"[bold]HTML report[/bold] of the sample: {outcome.report_path}", soft_wrap=True)
+    except (report.ReportError, queries.QueryError, engine.EngineError, TranslateError, OSError) as err:
+        outcome.report_error = str(err).splitlines()[0] if str(err) else type(err).__name__
+    return outcome
+
+
+def _print_totals(console: Console, outcome: LocalOutcome) -> None:
+    runs = outcome.runs
+    failed = [r.template.name for r in runs if r.error]
+    empty = [r.template.name for r in runs if r.result is not None and not r.result.rows]
+    seconds = sum(r.seconds for r in runs)
+    console.print()
+    console.rule("[bold]Saved queries on the sample")
+    with_rows = len(runs) - len(failed) - len(empty)
+    console.print(f"{len(runs)} queries ran in {seconds:.1f} s: {with_rows} with rows, {len(empty)} empty, "
+                  f"{len(failed)} failed")
+    if empty:
+        console.print("empty: " + ", ".join(empty))
+    if failed:
+        console.print("[red]failed:[/red] " + ", ".join(failed))
+    for name, missing in outcome.unavailable.items():
+        console.print(f"not run: {name} (needs {', '.join(missing)}, which the log format lacks)")
+
+
+def print_next_steps(console: Console, settings: Settings, outcome: LocalOutcome) -> None:
+    """Where to go from here: deploy, the Athena console, the CLI on the sample, the report, tear-down."""
+    logs = _shown_path(outcome.logs_dir)
+    ssh = outcome.incidents.get(SSH)
+    source = ssh.source if ssh else "203.0.113.7"
+    inv = settings.investigation
+    steps = [
+        "[bold]Deploy[/bold] (needs AWS credentials; once per account/region: npx cdk bootstrap)",
+        "  set vpc_ids / subnet_ids / eni_ids in cdk.json (or pass -c key=value), then:",
+        "  npx cdk deploy --all",
+        "[bold]Athena console[/bold]",
+        f"  workgroup {settings.workgroup_name} -> Saved queries ({inv}-top-talkers, ...), "
+        f"table {settings.database_name}.{settings.table_name}",
+        "[bold]The flowlogs command[/bold] (in .venv/bin) on the sample or a downloaded copy of the bucket",
+        "  flowlogs queries",
+        f"  flowlogs query top-talkers --logs {logs}",
+        f"  flowlogs query traffic-from-source --logs {logs} -p srcaddr={source}",
+        "[bold]Report[/bold]",
+        f"  flowlogs report --logs {logs} --out report.html",
+        "[bold]Tear down[/bold]",
+        "  npx cdk destroy --all",
+    ]
+    console.rule("[bold]What next")
+    for line in steps:
+        console.print(line, highlight=False, soft_wrap=True)
+
+
+def _shown_path(path: Path) -> str:
+    """The path relative to the working directory when it is below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+# -- entry point -----------------------------------------------------------------------------------
+_OPTIONS = {"--out": "out_dir", "--days": "days", "--flows-per-day": "flows_per_day"}
+USAGE = ("usage: python -m flowkit.demo [--out DIR] [--days N] [--flows-per-day N] [key=value ...] "
+         "(key=value: cdk context overrides)")
+
+
+def parse_args(args: Sequence[str]) -> tuple[dict[str, str], dict[str, Any]]:
+    """``key=value`` context overrides and the demo's own options; DemoError names a bad argument."""
+    context: dict[str, str] = {}
+    options: dict[str, Any] = {}
+    rest = list(args)
+    while rest:
+        arg = rest.pop(0)
+        name, sep, value = arg.partition("=")
+        if name in _OPTIONS:
+            if not sep:
+                if not rest:
+                    raise DemoError([f"{name} needs a value", USAGE])
+                value = rest.pop(0)
+            key = _OPTIONS[name]
+            if key == "out_dir":
+                options[key] = Path(value)
+            elif value.isdigit() and int(value) > 0:
+                options[key] = int(value)
+            else:
+                raise DemoError([f"{name} must be a whole number > 0, not {value!r}", USAGE])
+        elif sep and name and not name.startswith("-"):
+            context[name] = value
+        else:
+            raise DemoError([f"expected key=value context overrides, got {arg}", USAGE])
+    return context, options
+
+
+def main(argv: Sequence[str] | None = None, config: DemoConfig | None = None) -> int:
+    """Entry point of ``make demo``: ``key=value`` arguments are passed on as ``cdk -c`` context.
+
+    Exit status 0; 1 when the synth, the sample, a saved query or the report failed; 2 for bad arguments.
+    """
+    try:
+        context, options = parse_args(list(sys.argv[1:] if argv is None else argv))
+    except DemoError as err:
+        print(f"error: {err.problems[0]}", file=sys.stderr)
+        for line in err.problems[1:]:
+            print(line, file=sys.stderr)
+        return 2
+    config = config or DemoConfig()
+    config = replace(config, **options)
+    console = Console()
+    began = time.perf_counter()
+    try:
+        if config.synth:
+            synth_section(console, context)
+        try:
+            settings = load_file(REPO_ROOT / "cdk.json", context)
+        except SettingsError as err:
+            raise DemoError(err.problems) from None
+        outcome = local_section(console, settings, config)
     except DemoError as err:
         for problem in err.problems:
             print(problem if problem.startswith("error: ") else f"error: {problem}", file=sys.stderr)
+        return 1
+    print_next_steps(console, settings, outcome)
+    console.print(f"[dim]demo finished in {time.perf_counter() - began:.0f} s[/dim]")
+    if outcome.failures:
+        sys.stdout.flush()
+        for line in outcome.failures:
+            print(f"error: {line}", file=sys.stderr)
         return 1
     return 0
 

@@ -67,13 +67,16 @@ def test_demo_does_not_import_cdk() -> None:
 
 
 @pytest.mark.skipif(not (REPO / "node_modules" / ".bin" / "cdk").exists(), reason="run `make setup` first")
-def test_python_m_flowkit_demo_end_to_end() -> None:
+def test_python_m_flowkit_demo_end_to_end(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO), "CDK_VALIDATION": "false", "COLUMNS": "200"}
-    proc = subprocess.run([sys.executable, "-m", "flowkit.demo", "investigation=e2e", "traffic_type=REJECT"],
-                          cwd=REPO, env=env, capture_output=True, text=True, timeout=300, check=False)
+    cmd = [sys.executable, "-m", "flowkit.demo", "--out", str(tmp_path), "--days", "1",
+           "--flows-per-day", "50", "investigation=e2e", "traffic_type=REJECT", "file_format=text"]
+    proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=300, check=False)
     assert proc.returncode == 0, proc.stderr
     assert "flowlogs-e2e-capture" in proc.stdout and "REJECT" in proc.stdout
     assert "e2e-top-talkers" in proc.stdout
+    assert list(tmp_path.joinpath("logs").rglob("*.log.gz")) and (tmp_path / "report.html").is_file()
+    assert "top-talkers: " in proc.stdout and "workgroup flowlogs-e2e" in proc.stdout
 
 
 def test_demo_passes_on_the_apps_error_lines(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,

@@ -5,7 +5,7 @@
 #   make test    setup, lint, chromium (for the report test), then the full pytest suite (2 xdist workers)
 #   make demo    python -m flowkit.demo
 #   make bench   benchmarks under tests/bench (no xdist)
-#   make synth   cdk synth -q  (synthesizes every stack; cdk 2.11xx synth has no --all flag)
+#   make synth   cdk synth -q  (synthesizes every stack)
 #   make clean   remove .venv, node_modules, cdk.out and stamps
 #
 # Setup is stamp-based: the venv is re-synced only when requirements-dev.txt / pyproject.toml change,

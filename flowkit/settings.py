@@ -12,7 +12,16 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from flowkit import fields as catalogue
 from flowkit.layout import AWSLOGS, Layout, normalize_prefix
@@ -23,7 +32,10 @@ ENI_ID = re.compile(r"^eni-[0-9a-f]{8}(?:[0-9a-f]{9})?$")
 INVESTIGATION = re.compile(r"^[a-z][a-z0-9-]{0,22}[a-z0-9]$|^[a-z]$")
 GLUE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,254}$")
 WORKGROUP_NAME = re.compile(r"^[a-zA-Z0-9._-]{1,128}$")
-KEY_PREFIX = re.compile(r"^[a-zA-Z0-9!_.*'()/-]*$")
+KEY_PREFIX = re.compile(r"^[a-zA-Z0-9_./-]*$")
+# Names that exist in every account: CloudFormation would fail with AlreadyExists.
+RESERVED_DATABASES = {"default"}
+RESERVED_WORKGROUPS = {"primary"}
 
 
 class SettingsError(Exception):
@@ -69,14 +81,14 @@ class Settings(BaseModel):
     aggregation_seconds: Literal[60, 600] = 60
     log_fields: str | list[str] = catalogue.DEFAULT_PRESET
     file_format: Literal["parquet", "text"] = "parquet"
-    hive_partitions: bool = False
-    per_hour_partitions: bool = True
+    hive_partitions: StrictBool = False
+    per_hour_partitions: StrictBool = True
     key_prefix: str = ""
-    log_retention_days: int = 30
+    log_retention_days: StrictInt = 30
     removal: Literal["destroy", "retain"] = "destroy"
     encryption: Literal["s3", "kms"] = "s3"
-    lookback_days: int = 7
-    query_limit_gb: float = 10
+    lookback_days: StrictInt = 7
+    query_limit_gb: StrictFloat = 10
     database: str | None = None
     table: str | None = None
     workgroup: str | None = None
@@ -104,9 +116,18 @@ class Settings(BaseModel):
             return int(value)
         return value
 
+    @field_validator("query_limit_gb", mode="before")
+    @classmethod
+    def _float(cls, value: Any) -> Any:
+        if isinstance(value, str) and re.fullmatch(r"\s*\d+(?:\.\d*)?\s*", value):
+            return float(value)
+        return value
+
     @field_validator("log_fields", mode="before")
     @classmethod
     def _fields(cls, value: Any) -> Any:
+        if not isinstance(value, str | list):
+            raise ValueError("must be a preset name or a list of field names")
         if isinstance(value, str) and value.strip() not in catalogue.PRESETS:
             return _as_list(value)
         return value.strip() if isinstance(value, str) else value
@@ -154,7 +175,7 @@ class Settings(BaseModel):
             return value
         prefix = normalize_prefix(value)
         if not KEY_PREFIX.match(prefix) or "//" in prefix:
-            raise ValueError("may hold only letters, digits, '/' and !_.*'()- (no empty folders)")
+            raise ValueError("may hold only letters, digits, '/', '_', '.' and '-' (no empty folders)")
         if AWSLOGS.lower() in prefix.lower().split("/"):
             raise ValueError(f"must not contain the reserved folder name {AWSLOGS}")
         if len(prefix) > 512:
@@ -187,6 +208,8 @@ class Settings(BaseModel):
     def _glue(cls, value: str | None) -> str | None:
         if value is not None and not GLUE_NAME.match(value):
             raise ValueError("must be lower-case letters, digits and '_' (Athena/Glue name)")
+        if value in RESERVED_DATABASES:
+            raise ValueError("already exists in every account; choose a name of the investigation's own")
         return value
 
     @field_validator("workgroup")
@@ -194,6 +217,8 @@ class Settings(BaseModel):
     def _workgroup(cls, value: str | None) -> str | None:
         if value is not None and not WORKGROUP_NAME.match(value):
             raise ValueError("must be 1-128 letters, digits, '.', '_' or '-'")
+        if value is not None and value.lower() in RESERVED_WORKGROUPS:
+            raise ValueError("is Athena's built-in workgroup; choose a name of the investigation's own")
         return value
 
     @model_validator(mode="after")

@@ -84,6 +84,9 @@ class StorageStack(Stack):
             drop_redundant_depends_on(self)
         assert self.bucket.policy is not None  # created by enforce_ssl
         self.bucket_policy: s3.BucketPolicy = self.bucket.policy
+        if not destroy:
+            # A retained bucket keeps its policy: the TLS-only Deny must outlive the stack too.
+            self.bucket_policy.apply_removal_policy(RemovalPolicy.RETAIN)
         Validations.of(self.bucket.node.default_child or self.bucket).acknowledge(
             Acknowledgment(
                 id="AwsSolutions::AwsSolutions-S1",

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 
@@ -64,7 +64,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
     },
 }
 
-PARTS = ("storage", "capture", "analytics")
+PARTS: tuple[Literal["storage", "capture", "analytics"], ...] = ("storage", "capture", "analytics")
 
 
 @dataclass
@@ -110,8 +110,10 @@ def synthesize(context: Mapping[str, Any], outdir: Path, *, queries: bool = True
     build(app, settings, saved_queries(settings) if queries else [], nag=nag)
     app.synth()
     manifest = json.loads((outdir / "manifest.json").read_text())
-    templates = {part: json.loads((outdir / f"{settings.stack_name(part)}.template.json").read_text())
-                 for part in PARTS}
+    templates: dict[str, dict[str, Any]] = {
+        part: json.loads((outdir / f"{settings.stack_name(part)}.template.json").read_text())
+        for part in PARTS
+    }
     return Synth(settings, outdir, templates, manifest)
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[2]
 
 # One real `python app.py` per class of mistake: (override, {key: value as the message must show it}).
-BAD = {
+BAD: dict[str, tuple[dict[str, Any], dict[str, str]]] = {
     "malformed-vpc": ({"vpc_ids": ["vpc-12345"]}, {"vpc_ids": "vpc-12345"}),
     "duplicate-id": ({"eni_ids": ["eni-0fedcba9876543210", "eni-0fedcba9876543210"]},
                      {"eni_ids": "eni-0fedcba9876543210"}),
@@ -71,37 +71,54 @@ def test_cdk_cli_passes_context_and_fails_cleanly(tmp_path: Path) -> None:
     _assert_rejected(proc, {"aggregation_seconds": "30"}, outdir)
 
 
-def test_query_problems_exit_1_without_building(monkeypatch: pytest.MonkeyPatch,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
-    """A saved query that fails validation stops the app before any stack exists."""
-    spec = importlib.util.spec_from_file_location("kit_app_under_test", REPO / "app.py")
-    assert spec and spec.loader
-    app = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(app)
-    from aws_cdk import App
+# A saved query the kit cannot ship, in the header format of sql/*.sql: (template, error line pattern).
+BROKEN_TEMPLATE = """\
+-- name: zz-broken
+-- description: Deliberately broken saved query for the app's error path.
+-- fields: srcaddr
+SELECT srcaddr, {column}
+FROM {{{{ database }}}}.{{{{ table }}}}
+WHERE {window}
+"""
+BROKEN = {
+    "unknown-column": (
+        BROKEN_TEMPLATE.format(column="no_such_column", window="{{ window }}"),
+        r"error: query 'zz-broken': .*\bno_such_column\b.*",
+    ),
+    "template-syntax": (
+        BROKEN_TEMPLATE.format(column="dstaddr", window="{{ window }"),
+        r"error: {sql_dir}/zz-broken\.sql: .*syntax error.*",
+    ),
+}
 
-    from flowkit import sqlcheck
 
-    monkeypatch.setattr(sqlcheck, "validate_rendered",
-                        lambda rendered, ctx: [f"query '{rendered[0].name}': no partition filter on dt"])
-    built: list[Any] = []
-    monkeypatch.setattr(app, "build", lambda *args, **kwargs: built.append(args))
-    assert app.main(App(context=_context({}))) == 1
-    err = capsys.readouterr().err.splitlines()
-    assert len(err) == 1 and err[0].startswith("error: query '")
-    assert err[0].endswith("': no partition filter on dt")
-    assert built == []
+def _copy_project(dest: Path) -> None:
+    """The files `python app.py` needs, so a broken template can be added without touching sql/."""
+    shutil.copy2(REPO / "app.py", dest / "app.py")
+    shutil.copy2(REPO / "cdk.json", dest / "cdk.json")
+    for folder in ("stacks", "flowkit", "sql"):
+        shutil.copytree(REPO / folder, dest / folder, ignore=shutil.ignore_patterns("__pycache__"))
 
 
-def test_malformed_query_template_is_one_error_line(monkeypatch: pytest.MonkeyPatch) -> None:
-    from flowkit import queries
-    from flowkit.settings import load
-    from stacks.analytics import QueryProblems, saved_queries
-
-    def broken(*args: Any, **kwargs: Any) -> Any:
-        raise queries.QueryError("sql/top-talkers.sql: template syntax error at body line 3: unexpected '}'")
-
-    monkeypatch.setattr(queries, "render_all", broken)
-    with pytest.raises(QueryProblems) as err:
-        saved_queries(load(_context({})))
-    assert err.value.problems == ["sql/top-talkers.sql: template syntax error at body line 3: unexpected '}'"]
+@pytest.mark.parametrize("case", sorted(BROKEN))
+def test_broken_saved_query_stops_the_real_app(case: str, tmp_path: Path) -> None:
+    """A real app run over a copy of the project whose sql/ holds one broken template."""
+    template, pattern = BROKEN[case]
+    project = tmp_path / "project"
+    project.mkdir()
+    _copy_project(project)
+    (project / "sql" / "zz-broken.sql").write_text(template)
+    outdir = tmp_path / "cdk.out"
+    outdir.mkdir()
+    context = json.loads((project / "cdk.json").read_text())["context"]
+    env = {**os.environ, "CDK_CONTEXT_JSON": json.dumps(context), "CDK_OUTDIR": str(outdir),
+           "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20", "PYTHONPATH": str(project)}
+    proc = subprocess.run([sys.executable, "app.py"], cwd=project, env=env, capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr and "Traceback" not in proc.stdout
+    errors = [line for line in proc.stderr.splitlines() if line.startswith("error: ")]
+    # zz-broken exists only in the copy: naming it proves the copied flowkit (and its sql/) was imported
+    assert len(errors) == 1, proc.stderr
+    assert re.fullmatch(pattern.format(sql_dir=re.escape(str(project / "sql"))), errors[0]), errors[0]
+    assert list(outdir.iterdir()) == [], "a cloud assembly was written"

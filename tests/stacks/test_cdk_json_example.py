@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
+
+import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -24,7 +27,28 @@ def test_cdk_json_runs_the_app_and_spells_out_every_key() -> None:
     assert context["@aws-cdk/core:validateAgainstDefaultRules"] is True
 
 
+def _exact_version(spec: str) -> tuple[int, int, int]:
+    """``MAJOR.MINOR.PATCH`` with nothing else (no ^, ~, range or tag) as integers."""
+    match = re.fullmatch(r"(\d+)\.(\d+)\.(\d+)", spec)
+    assert match, f"aws-cdk is not pinned to an exact version: {spec!r}"
+    major, minor, patch = (int(part) for part in match.groups())
+    return major, minor, patch
+
+
+def test_exact_version_rejects_ranges() -> None:
+    assert _exact_version("2.1148.1") == (2, 1148, 1)
+    for spec in ("^2.1148.1", "~2.1148.1", ">=2.1148.0", "2.1148", "2.1148.1-rc.0", "latest"):
+        with pytest.raises(AssertionError):
+            _exact_version(spec)
+
+
 def test_package_json_pins_cdk_cli_2() -> None:
+    """Exact pin of a CLI v2 new enough for aws-cdk-lib 2.27x assemblies (older CLIs reject schema 55)."""
     package = json.loads((REPO / "package.json").read_text())
-    version = package["devDependencies"]["aws-cdk"]
-    assert version.split(".")[0].lstrip("^~") == "2"
+    lock = json.loads((REPO / "package-lock.json").read_text())
+    pinned = package["devDependencies"]["aws-cdk"]
+    version = _exact_version(pinned)
+    assert version[0] == 2
+    assert version >= (2, 1148, 0)
+    assert lock["packages"][""]["devDependencies"]["aws-cdk"] == pinned
+    assert lock["packages"]["node_modules/aws-cdk"]["version"] == pinned

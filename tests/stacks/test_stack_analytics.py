@@ -16,6 +16,15 @@ SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
 INT_FIELDS = {"version", "srcport", "dstport", "protocol", "tcp_flags", "traffic_path"}
 BIGINT_FIELDS = {"packets", "bytes", "start", "end"}
 
+# Per conftest config, spelled by hand from its inputs: investigation, database, table, workgroup, and the
+# projected dt range (log_retention_days 30 / 90 / 30, plus the one day of partition slack).
+EXPECTED = {
+    "default": ("demo", "flowlogs_demo", "flow_logs", "flowlogs-demo", "NOW-31DAYS,NOW"),
+    "text_kms": ("case-42", "flowlogs_case_42", "flow_logs", "flowlogs-case-42", "NOW-91DAYS,NOW"),
+    "eni_reject": ("rejects", "netsec", "rejects", "netsec-rejects", "NOW-31DAYS,NOW"),
+}
+CONFIG_NAMES = sorted(EXPECTED)
+
 
 def _table(synth: Any) -> dict[str, Any]:
     return dict(synth.one("analytics", "AWS::Glue::Table")["Properties"])
@@ -28,14 +37,13 @@ def _log_format_columns(synth: Any) -> list[str]:
     return [m.replace("-", "_") for m in re.findall(r"\$\{([a-z0-9-]+)\}", log_format)]
 
 
-def test_database_and_table_names(any_synth: Any) -> None:
-    names = {"default": ("flowlogs_demo", "flow_logs"), "case-42": ("flowlogs_case_42", "flow_logs"),
-             "rejects": ("netsec", "rejects")}
-    key = "default" if any_synth.settings.investigation == "demo" else any_synth.settings.investigation
-    database, table = names[key]
-    db = any_synth.one("analytics", "AWS::Glue::Database")["Properties"]
+@pytest.mark.parametrize("config", CONFIG_NAMES)
+def test_database_and_table_names(synth_config: Any, config: str) -> None:
+    synth = synth_config(config)
+    _, database, table, _, _ = EXPECTED[config]
+    db = synth.one("analytics", "AWS::Glue::Database")["Properties"]
     assert db["DatabaseInput"]["Name"] == database
-    props = _table(any_synth)
+    props = _table(synth)
     assert props["DatabaseName"] == database
     assert props["TableInput"]["Name"] == table
     assert props["TableInput"]["TableType"] == "EXTERNAL_TABLE"
@@ -43,7 +51,7 @@ def test_database_and_table_names(any_synth: Any) -> None:
         {"Name": "aws_account", "Type": "string"}, {"Name": "aws_region", "Type": "string"},
         {"Name": "dt", "Type": "string"},
     ]
-    template = any_synth.template("analytics")
+    template = synth.template("analytics")
     template.has_output("DatabaseName", {"Value": database})
     template.has_output("TableName", {"Value": table})
 
@@ -91,14 +99,14 @@ def test_column_types(any_synth: Any) -> None:
         assert column["Type"] == expected, column["Name"]
 
 
-def test_projection_is_in_table_parameters(any_synth: Any) -> None:
-    table = _table(any_synth)["TableInput"]
+@pytest.mark.parametrize("config", CONFIG_NAMES)
+def test_projection_is_in_table_parameters(synth_config: Any, config: str) -> None:
+    table = _table(synth_config(config))["TableInput"]
     params = table["Parameters"]
     assert params["projection.enabled"] == "true"
     assert params["projection.aws_account.values"] == {"Ref": "AWS::AccountId"}
     assert params["projection.aws_region.values"] == {"Ref": "AWS::Region"}
-    days = any_synth.settings.log_retention_days + 1
-    assert params["projection.dt.range"] == f"NOW-{days}DAYS,NOW"
+    assert params["projection.dt.range"] == EXPECTED[config][4]
     assert "storage.location.template" in params
     assert not any(k.startswith("projection.") for k in table["StorageDescriptor"].get("Parameters", {}))
 
@@ -110,8 +118,9 @@ def test_projection_is_in_table_parameters(any_synth: Any) -> None:
 )
 def test_workgroup(synth_config: Any, config: str, cutoff: int) -> None:
     synth = synth_config(config)
+    workgroup = EXPECTED[config][3]
     props = synth.one("analytics", "AWS::Athena::WorkGroup")["Properties"]
-    assert props["Name"] == synth.settings.workgroup_name
+    assert props["Name"] == workgroup
     conf = props["WorkGroupConfiguration"]
     assert conf["EngineVersion"] == {"SelectedEngineVersion": "Athena engine version 3"}
     assert conf["EnforceWorkGroupConfiguration"] is True
@@ -122,13 +131,13 @@ def test_workgroup(synth_config: Any, config: str, cutoff: int) -> None:
     sep, parts = location["Fn::Join"]
     assert parts[0] == "s3://" and parts[-1] == "/athena-results/"
     encryption = conf["ResultConfiguration"]["EncryptionConfiguration"]
-    if synth.settings.encryption == "kms":
+    if config == "text_kms":
         assert encryption["EncryptionOption"] == "SSE_KMS"
         assert "KmsKey" in encryption
     else:
         assert encryption == {"EncryptionOption": "SSE_S3"}
     assert synth.templates["analytics"]["Outputs"]["ResultsLocation"]["Value"] == location
-    assert synth.templates["analytics"]["Outputs"]["WorkGroupName"]["Value"] == synth.settings.workgroup_name
+    assert synth.templates["analytics"]["Outputs"]["WorkGroupName"]["Value"] == workgroup
 
 
 def _named_queries(synth: Any) -> dict[str, dict[str, Any]]:
@@ -142,23 +151,24 @@ def test_every_template_is_saved_when_all_fields_are_logged(text_kms_synth: Any)
     assert set(names) == expected
 
 
-def test_named_queries_target_the_kit_workgroup_and_table(any_synth: Any) -> None:
-    resources = any_synth.templates["analytics"]["Resources"]
-    (workgroup_id,) = any_synth.resources("analytics", "AWS::Athena::WorkGroup")
-    (table_id,) = any_synth.resources("analytics", "AWS::Glue::Table")
-    queries = _named_queries(any_synth)
+@pytest.mark.parametrize("config", CONFIG_NAMES)
+def test_named_queries_target_the_kit_workgroup_and_table(synth_config: Any, config: str) -> None:
+    synth = synth_config(config)
+    investigation, database, table, workgroup, _ = EXPECTED[config]
+    resources = synth.templates["analytics"]["Resources"]
+    (workgroup_id,) = synth.resources("analytics", "AWS::Athena::WorkGroup")
+    (table_id,) = synth.resources("analytics", "AWS::Glue::Table")
+    queries = _named_queries(synth)
     assert queries
-    settings = any_synth.settings
     for logical_id, query in queries.items():
         props = query["Properties"]
-        assert props["Name"].startswith(settings.investigation + "-") and len(props["Name"]) <= 128
+        assert props["Name"].startswith(investigation + "-") and len(props["Name"]) <= 128
         assert props["Description"].strip()
-        assert props["Database"] == settings.database_name
-        assert props["WorkGroup"] == settings.workgroup_name
+        assert props["Database"] == database
+        assert props["WorkGroup"] == workgroup
         assert set(resources[logical_id]["DependsOn"]) >= {workgroup_id, table_id}
         sql = props["QueryString"]
-        assert f'"{settings.database_name}"."{settings.table_name}"' in sql or (
-            f"{settings.database_name}.{settings.table_name}" in sql)
+        assert f'"{database}"."{table}"' in sql
         assert "dt >=" in sql  # every saved query prunes partitions
 
 

@@ -1,7 +1,9 @@
 """Partition projection vs the keys AWS writes, for all 8 layouts, with and without a key prefix.
 
 The dt value is computed by a tiny independent Java DateTimeFormatter interpreter and the expected
-prefixes are spelled from the VPC user guide's key layouts (reference file, section 2).
+prefixes are spelled from the VPC user guide's key layouts (reference file, section 2). The saved
+queries' dt bounds (Trino ``date_format``) are checked against the projection with a second tiny
+interpreter: a pattern mismatch would make Athena silently return zero rows.
 """
 
 from __future__ import annotations
@@ -67,6 +69,68 @@ def test_java_format_interpreter() -> None:
     assert java_format("'it''s'yyyy", WHEN) == "it's2024"
 
 
+def trino_format(pattern: str, when: datetime) -> str:
+    """Format ``when`` with a Trino/MySQL ``date_format`` pattern (%Y %m %d %H %%, other text literal)."""
+    values = {"Y": f"{when.year:04d}", "m": f"{when.month:02d}", "d": f"{when.day:02d}",
+              "H": f"{when.hour:02d}", "%": "%"}
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        if pattern[i] == "%":
+            spec = pattern[i + 1:i + 2]
+            assert spec in values, f"unsupported specifier %{spec} in {pattern!r}"
+            out.append(values[spec])
+            i += 2
+        else:
+            out.append(pattern[i])
+            i += 1
+    return "".join(out)
+
+
+def test_trino_format_interpreter() -> None:
+    assert trino_format("%Y/%m/%d/%H", WHEN) == "2024/05/01/13"
+    assert trino_format("year=%Y/month=%m/day=%d", WHEN) == "year=2024/month=05/day=01"
+    assert trino_format("100%%-%H", WHEN) == "100%-13"
+
+
+def _call_arguments(sql: str, start: int) -> list[str]:
+    """Top-level arguments of the call whose ``(`` ends just before ``start`` (quotes and nesting aware)."""
+    args: list[str] = []
+    depth, quoted, begin = 0, False, start
+    for i in range(start, len(sql)):
+        ch = sql[i]
+        if ch == "'":
+            quoted = not quoted  # '' inside a literal toggles twice
+        elif quoted:
+            continue
+        elif ch == "(":
+            depth += 1
+        elif ch == ")" and depth:
+            depth -= 1
+        elif ch == ")":
+            return [*args, sql[begin:i].strip()]
+        elif ch == "," and not depth:
+            args.append(sql[begin:i].strip())
+            begin = i + 1
+    raise AssertionError(f"unclosed call at {start}")
+
+
+def dt_patterns(sql: str) -> list[str]:
+    """The pattern literal of every ``dt <op> date_format(<instant>, '<pattern>')`` in ``sql``."""
+    patterns = []
+    for match in re.finditer(r'(?:\bdt|"dt")\s*(?:>=|<=|<|>|=)\s*date_format\s*\(', sql, re.IGNORECASE):
+        _instant, literal = _call_arguments(sql, match.end())
+        assert literal.startswith("'") and literal.endswith("'"), literal
+        patterns.append(literal[1:-1].replace("''", "'"))
+    return patterns
+
+
+def test_dt_patterns_extractor() -> None:
+    sql = ("SELECT 1 FROM t WHERE (dt >= date_format(TIMESTAMP '2024-05-01 13:00:00', '%Y/%m')"
+           " AND dt <= date_format(f(a, 'x,)') + INTERVAL '1' HOUR, 'it''s %H'))")
+    assert dt_patterns(sql) == ["%Y/%m", "it's %H"]
+
+
 def expected_prefix(hive: bool, hourly: bool, key_prefix: str) -> str:
     """Where AWS writes files for records ending in WHEN's hour (VPC user guide layouts)."""
     root = f"{key_prefix}/AWSLogs/" if key_prefix else "AWSLogs/"
@@ -89,6 +153,12 @@ def _resolve(value: Any) -> str:
     raise AssertionError(f"unexpected intrinsic {value}")
 
 
+def _context(fmt: str, hive: bool, hourly: bool, prefix: str) -> dict[str, Any]:
+    index = LAYOUTS.index((fmt, hive, hourly, prefix))
+    return {"investigation": f"layout{index}", "vpc_ids": ["vpc-0a1b2c3d"], "file_format": fmt,
+            "hive_partitions": hive, "per_hour_partitions": hourly, "key_prefix": prefix}
+
+
 @pytest.fixture(scope="module")
 def layout_tables(tmp_path_factory: pytest.TempPathFactory,
                   feature_flags: dict[str, Any]) -> dict[tuple[str, bool, bool, str], Any]:
@@ -100,8 +170,7 @@ def layout_tables(tmp_path_factory: pytest.TempPathFactory,
 
     tables = {}
     for index, (fmt, hive, hourly, prefix) in enumerate(LAYOUTS):
-        settings = load({"investigation": f"layout{index}", "vpc_ids": ["vpc-0a1b2c3d"], "file_format": fmt,
-                         "hive_partitions": hive, "per_hour_partitions": hourly, "key_prefix": prefix})
+        settings = load(_context(fmt, hive, hourly, prefix))
         outdir: Path = tmp_path_factory.mktemp(f"layout{index}")
         app = App(outdir=str(outdir), context=feature_flags)
         kit = build(app, settings, [], nag=False)
@@ -144,3 +213,25 @@ def test_dt_values_sort_like_time(layout_tables: Any) -> None:
     for params in (t["Parameters"] for t in layout_tables.values()):
         pattern = params["projection.dt.format"]
         assert java_format(pattern, WHEN) < java_format(pattern, later)
+
+
+@pytest.mark.parametrize(("fmt", "hive", "hourly", "prefix"), LAYOUTS)
+def test_saved_query_dt_bounds_use_the_projection_format(layout_tables: Any, fmt: str, hive: bool,
+                                                          hourly: bool, prefix: str) -> None:
+    """Every saved query's dt bounds spell instants exactly like the projected (and written) dt values."""
+    from flowkit import queries
+    from flowkit.settings import load
+
+    projection = layout_tables[(fmt, hive, hourly, prefix)]["Parameters"]["projection.dt.format"]
+    ctx = queries.context_for(load(_context(fmt, hive, hourly, prefix)))
+    since, until = datetime(2024, 5, 1, 13, tzinfo=UTC), datetime(2024, 5, 3, 7, tzinfo=UTC)
+    available = [t for t in queries.load_catalogue() if queries.is_available(t, ctx)]
+    assert available
+    found = set()
+    for template in available:
+        patterns = dt_patterns(queries.render(template, ctx, since=since, until=until))
+        assert len(patterns) >= 2, f"{template.name}: no dt range"  # a lower and an upper bound
+        found.update(patterns)
+    (pattern,) = found
+    for when in (since, until, datetime(2025, 12, 31, 23, tzinfo=UTC), datetime(2026, 1, 2, 3, tzinfo=UTC)):
+        assert trino_format(pattern, when) == java_format(projection, when), (pattern, projection)

@@ -18,14 +18,25 @@ def test_destroy_deletes_the_bucket_after_emptying_it(default_synth: Any) -> Non
     (auto_delete,) = default_synth.resources("storage", AUTO_DELETE).values()
     assert auto_delete["Properties"]["BucketName"] == {"Ref": bucket_id}
     # the emptying custom resource goes first on delete (it depends on the bucket policy)
-    policy_id = next(iter(default_synth.resources("storage", "AWS::S3::BucketPolicy")))
+    (policy_id, policy), = default_synth.resources("storage", "AWS::S3::BucketPolicy").items()
     assert policy_id in auto_delete["DependsOn"]
+    # the policy goes with the bucket (CloudFormation's default when DeletionPolicy is absent is Delete)
+    assert policy.get("DeletionPolicy", "Delete") == "Delete"
+    assert policy.get("UpdateReplacePolicy", "Delete") == "Delete"
 
 
-def test_retain_keeps_bucket_and_objects(text_kms_synth: Any) -> None:
+def test_retain_keeps_bucket_its_policy_and_objects(text_kms_synth: Any) -> None:
     bucket = text_kms_synth.one("storage", "AWS::S3::Bucket")
     assert bucket["DeletionPolicy"] == "Retain"
     assert bucket["UpdateReplacePolicy"] == "Retain"
+    # the retained bucket keeps enforcing TLS: its policy (with the SecureTransport Deny) is retained too
+    policy = text_kms_synth.one("storage", "AWS::S3::BucketPolicy")
+    assert policy["DeletionPolicy"] == "Retain"
+    assert policy["UpdateReplacePolicy"] == "Retain"
+    deny = [s for s in policy["Properties"]["PolicyDocument"]["Statement"] if s["Effect"] == "Deny"]
+    assert [s["Condition"] for s in deny] == [{"Bool": {"aws:SecureTransport": "false"}}]
+    key = text_kms_synth.one("storage", "AWS::KMS::Key")
+    assert key["DeletionPolicy"] == key["UpdateReplacePolicy"] == "Retain"
     assert text_kms_synth.resources("storage", AUTO_DELETE) == {}
     assert text_kms_synth.resources("storage", "AWS::Lambda::Function") == {}
 

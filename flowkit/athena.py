@@ -1,10 +1,11 @@
 """Run one saved query in Athena: the same rendered SQL as the local engine, typed rows back.
 
 Cost is reported the way Athena bills it: USD 5 per TB scanned, bytes rounded up to the next
-megabyte with a 10 MB minimum per query. Athena counts these units in decimal: its smallest per-query
-cutoff, "10 MB", is BytesScannedCutoffPerQuery = 10,000,000 bytes. So MB = 10**6 and TB = 10**12
-bytes here, consistently (the ``query_limit_gb`` setting uses the same units). Failed queries are not
-billed; cancelled ones are (for what they scanned before they stopped).
+megabyte with a 10 MB minimum per query. Units are decimal here: MB = 10**6 and TB = 10**12 bytes.
+Athena documents the smallest per-query data usage control (BytesScannedCutoffPerQuery) as 10 MB, and
+its API model gives that minimum as 10,000,000 bytes; the kit's analytics stack never sets a cutoff
+below 10 MiB (10,485,760 bytes), which is above it. Failed queries are not billed; cancelled ones are
+(for what they scanned before they stopped).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from flowkit import outputs
 from flowkit.deployed import AwsError, Deployed, describe_error
 from flowkit.deployed import client as aws_client
 
@@ -291,16 +293,24 @@ def run_saved(
 ) -> AthenaResult:
     """Render one saved query for the deployed table and run it with ``?`` values as ExecutionParameters.
 
-    ``ctx`` is a ``queries.RenderContext`` (its fields come from the settings); the database, table
-    and key layout are replaced by the deployed ones. Bad parameters raise ``queries.QueryError``.
+    ``ctx`` is a ``queries.RenderContext`` from the settings; its database, table, key layout and (when
+    the deployment records them) fields are replaced by the deployed ones, so the SQL matches the table
+    in the account. A query needing a field the table lacks, or bad parameters, raise ``queries.QueryError``.
     """
     from flowkit import queries
 
-    ctx = dataclasses.replace(ctx, database=deployed.database, table=deployed.table, layout=deployed.layout)
+    fields = deployed.fields if deployed.fields is not None else ctx.fields
+    ctx = dataclasses.replace(ctx, database=deployed.database, table=deployed.table, layout=deployed.layout,
+                              fields=fields)
     if not queries.is_available(template, ctx):
         missing = [f for f in template.fields if f not in ctx.field_names]
-        raise queries.QueryError(f"query '{template.name}' needs field(s) {', '.join(missing)}, "
-                                 "which the flow log format does not record")
+        if deployed.fields is not None:
+            where = (f"which the deployed table {deployed.database}.{deployed.table} does not have (its "
+                     f"stack output {outputs.TABLE_COLUMNS} lists its fields; add them to log_fields and "
+                     "redeploy)")
+        else:
+            where = "which the flow log format does not record"
+        raise queries.QueryError(f"query '{template.name}' needs field(s) {', '.join(missing)}, {where}")
     coerced = queries.coerce_params(template, values)
     sql = queries.render(template, ctx, since, until)
     parameters = queries.athena_execution_parameters(template, coerced)

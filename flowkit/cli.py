@@ -234,7 +234,7 @@ class AthenaChoice:
                             layout.hourly, self.database, self.table or settings.table_name, self.workgroup,
                             "")  # no results location: the workgroup's own applies
         try:
-            return lookup(self.investigation or settings.investigation, session)
+            return lookup(self.investigation or settings.investigation, session, note=warn)
         except AwsError as err:
             raise Failure(one_line(err)) from None
 
@@ -417,7 +417,6 @@ def run_athena(options: Options, template: QueryTemplate, choice: AthenaChoice, 
     from flowkit.deployed import AwsError
 
     ctx = queries.context_for(options.settings)
-    check_available(template, ctx)
     try:
         queries.coerce_params(template, values)
         queries.render(template, ctx, since, until)
@@ -425,6 +424,9 @@ def run_athena(options: Options, template: QueryTemplate, choice: AthenaChoice, 
         raise Failure(str(err)) from None
     session = aws_session(choice.profile, choice.region)
     target = choice.target(options, session)
+    if target.fields is None:  # names given by hand, or an older deployment: assume the settings' fields
+        check_available(template, ctx)
+    # otherwise athena.run_saved checks the query against the deployed table's columns
     try:
         result = athena.run_saved(session, target, template, values, ctx, since=since, until=until,
                                   progress=True, report=info)

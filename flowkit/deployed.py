@@ -6,7 +6,10 @@ names from cdk.json, so they follow what is in the account even if cdk.json chan
 
 from __future__ import annotations
 
+import os
 import re
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -14,6 +17,7 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from flowkit import outputs
+from flowkit.fields import Field, FieldSpecError, resolve
 from flowkit.layout import FileFormat, Layout, normalize_prefix
 from flowkit.settings import stack_name
 
@@ -48,6 +52,9 @@ class Deployed:
     table: str
     workgroup: str
     results_location: str
+    # The table's fields (TableColumns output); None when not known (names given by hand, or a
+    # deployment older than that output): then the settings' fields are used.
+    fields: tuple[Field, ...] | None = None
 
     @property
     def layout(self) -> Layout:
@@ -59,7 +66,12 @@ class Deployed:
 
 
 def make_session(profile: str | None = None, region: str | None = None) -> boto3.Session:
-    """A boto3 session following the usual AWS environment, with optional profile/region overrides."""
+    """A boto3 session following the usual AWS environment, with optional profile/region overrides.
+
+    Region: ``region``, else AWS_REGION, else boto3's own resolution (AWS_DEFAULT_REGION, then the
+    profile's ``region``). boto3 itself does not read AWS_REGION, which the AWS SDKs and CLI v2 honour.
+    """
+    region = region or os.environ.get("AWS_REGION", "").strip() or None
     try:
         return boto3.Session(profile_name=profile, region_name=region)
     except BotoCoreError as err:
@@ -133,6 +145,25 @@ def _layout(values: dict[str, str], stack: str) -> Layout:
     return layout
 
 
+def _fields(values: dict[str, str], stack: str) -> tuple[Field, ...] | None:
+    """Fields from the TableColumns output (hyphenated names in column order); None if it is absent."""
+    if outputs.TABLE_COLUMNS not in values:
+        return None
+    text = _require(values, stack, outputs.TABLE_COLUMNS)
+    names = [name.strip() for name in text.split(",")]
+    if "" in names:
+        raise DeployedError(f"stack {stack}: output {outputs.TABLE_COLUMNS} is {text!r}, "
+                            "which has an empty field name")
+    try:
+        return resolve(names)
+    except FieldSpecError as err:
+        raise DeployedError(f"stack {stack}: output {outputs.TABLE_COLUMNS}: {err}") from None
+
+
+def _stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
 def lookup_storage(investigation: str, session: boto3.Session) -> Storage:
     """Bucket and key layout from the storage stack's outputs."""
     name = stack_name(investigation, "storage")
@@ -140,13 +171,17 @@ def lookup_storage(investigation: str, session: boto3.Session) -> Storage:
     return Storage(_require(values, name, outputs.BUCKET_NAME), _layout(values, name))
 
 
-def lookup(investigation: str, session: boto3.Session) -> Deployed:
-    """All names of a deployed investigation, from its storage and analytics stacks."""
+def lookup(investigation: str, session: boto3.Session, note: Callable[[str], None] | None = None) -> Deployed:
+    """All names of a deployed investigation, from its storage and analytics stacks.
+
+    Without a TableColumns output (deployed by an older kit) ``fields`` is None and ``note`` (default:
+    stderr) gets one line saying the settings' fields will be assumed.
+    """
     storage = lookup_storage(investigation, session)
     name = stack_name(investigation, "analytics")
     values = stack_outputs(client(session, "cloudformation"), name)
     layout = storage.layout
-    return Deployed(
+    found = Deployed(
         investigation=investigation,
         bucket=storage.bucket,
         key_prefix=layout.key_prefix,
@@ -157,7 +192,12 @@ def lookup(investigation: str, session: boto3.Session) -> Deployed:
         table=_require(values, name, outputs.TABLE_NAME),
         workgroup=_require(values, name, outputs.WORKGROUP_NAME),
         results_location=_require(values, name, outputs.RESULTS_LOCATION),
+        fields=_fields(values, name),
     )
+    if found.fields is None:
+        (note or _stderr)(f"note: stack {name} has no {outputs.TABLE_COLUMNS} output (deployed by an older "
+                          "kit); assuming the table has the log_fields of the settings")
+    return found
 
 
 ServiceName = Literal["s3", "athena", "cloudformation", "glue", "sts"]

@@ -5,6 +5,8 @@ Pure constants: flowkit never imports CDK. Each key names one ``Outputs`` entry 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 # storage stack
 BUCKET_NAME = "BucketName"
 BUCKET_ARN = "BucketArn"
@@ -21,10 +23,12 @@ DATABASE_NAME = "DatabaseName"
 TABLE_NAME = "TableName"
 WORKGROUP_NAME = "WorkGroupName"
 RESULTS_LOCATION = "ResultsLocation"
+TABLE_COLUMNS = "TableColumns"  # comma-separated hyphenated field names, in the table's column order
 
 STORAGE_OUTPUTS: tuple[str, ...] = (BUCKET_NAME, BUCKET_ARN, KEY_PREFIX, LOG_ROOT, LOG_LAYOUT, KMS_KEY_ARN)
 CAPTURE_OUTPUTS: tuple[str, ...] = (FLOW_LOG_IDS,)
-ANALYTICS_OUTPUTS: tuple[str, ...] = (DATABASE_NAME, TABLE_NAME, WORKGROUP_NAME, RESULTS_LOCATION)
+ANALYTICS_OUTPUTS: tuple[str, ...] = (DATABASE_NAME, TABLE_NAME, WORKGROUP_NAME, RESULTS_LOCATION,
+                                     TABLE_COLUMNS)
 
 # Prefix of the Athena query results inside the kit's bucket (its own short lifecycle rule).
 RESULTS_PREFIX = "athena-results/"
@@ -33,3 +37,8 @@ RESULTS_PREFIX = "athena-results/"
 def layout_description(file_format: str, hive: bool, hourly: bool) -> str:
     """The value of the LogLayout output."""
     return f"{file_format} hive={str(hive).lower()} hourly={str(hourly).lower()}"
+
+
+def table_columns(field_names: Iterable[str]) -> str:
+    """The value of the TableColumns output: ``"version,account-id,..."`` (hyphenated, table order)."""
+    return ",".join(field_names)

@@ -198,3 +198,5 @@ class AnalyticsStack(Stack):
         CfnOutput(self, outputs.TABLE_NAME, value=settings.table_name)
         CfnOutput(self, outputs.WORKGROUP_NAME, value=settings.workgroup_name)
         CfnOutput(self, outputs.RESULTS_LOCATION, value=results)
+        CfnOutput(self, outputs.TABLE_COLUMNS, value=outputs.table_columns(f.name for f in settings.fields),
+                  description="Flow log fields of the table, in column order (what saved queries can use)")

@@ -1,0 +1,25 @@
+"""The analytics stack's TableColumns output: the table's flow log fields, for `flowlogs query --athena`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+# AWS's documented default flow log format (log_fields "aws-default" in the eni_reject config).
+AWS_DEFAULT_FORMAT = ("version,account-id,interface-id,srcaddr,dstaddr,srcport,dstport,protocol,packets,"
+                      "bytes,start,end,action,log-status")
+
+
+def table_columns(synth: Any) -> Any:
+    return synth.templates["analytics"]["Outputs"]["TableColumns"]["Value"]
+
+
+def test_table_columns_output_lists_the_default_format(eni_reject_synth: Any) -> None:
+    assert table_columns(eni_reject_synth) == AWS_DEFAULT_FORMAT
+
+
+def test_table_columns_output_follows_the_glue_table_columns(any_synth: Any) -> None:
+    table = any_synth.one("analytics", "AWS::Glue::Table")
+    glue_columns = [c["Name"] for c in table["Properties"]["TableInput"]["StorageDescriptor"]["Columns"]]
+    value = table_columns(any_synth)
+    assert isinstance(value, str)  # a literal, not a CloudFormation function
+    assert [name.replace("-", "_") for name in value.split(",")] == glue_columns

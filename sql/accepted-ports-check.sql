@@ -12,7 +12,7 @@ WHERE {{ window }}
   AND {{ ok }}
   AND action = 'ACCEPT'
   AND interface_id = {{ p.interface_id }}
-  AND dstaddr = {{ p.address }}
+  AND CAST(dstaddr AS IPADDRESS) = CAST({{ p.address }} AS IPADDRESS)
   AND contains(transform(split({{ p.ports }}, ','), x -> CAST(trim(x) AS integer)), dstport)
 GROUP BY dstport
 ORDER BY flows DESC, dstport

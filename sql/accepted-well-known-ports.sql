@@ -12,6 +12,6 @@ WHERE {{ window }}
   AND action = 'ACCEPT'
   AND dstport BETWEEN 0 AND 1023
   AND interface_id = {{ p.interface_id }}
-  AND dstaddr = {{ p.address }}
+  AND CAST(dstaddr AS IPADDRESS) = CAST({{ p.address }} AS IPADDRESS)
 GROUP BY dstport
 ORDER BY flows DESC, dstport

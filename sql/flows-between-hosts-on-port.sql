@@ -12,8 +12,8 @@ SELECT from_unixtime(start) AS start_utc, interface_id, srcaddr, srcport, dstadd
 FROM {{ database }}.{{ table }}
 WHERE {{ window }}
   AND {{ ok }}
-  AND srcaddr = {{ p.srcaddr }}
-  AND dstaddr = {{ p.dstaddr }}
+  AND CAST(srcaddr AS IPADDRESS) = CAST({{ p.srcaddr }} AS IPADDRESS)
+  AND CAST(dstaddr AS IPADDRESS) = CAST({{ p.dstaddr }} AS IPADDRESS)
   AND dstport = {{ p.dstport }}
   AND protocol = {{ p.protocol }}
 ORDER BY start, interface_id, srcaddr, srcport, dstaddr, dstport, protocol, "end", packets, bytes, action

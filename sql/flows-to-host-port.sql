@@ -11,7 +11,7 @@ SELECT from_unixtime(start) AS start_utc, interface_id, srcaddr, srcport, dstadd
 FROM {{ database }}.{{ table }}
 WHERE {{ window }}
   AND {{ ok }}
-  AND dstaddr = {{ p.address }}
+  AND CAST(dstaddr AS IPADDRESS) = CAST({{ p.address }} AS IPADDRESS)
   AND dstport = {{ p.port }}
   AND protocol = {{ p.protocol }}
 ORDER BY start, interface_id, srcaddr, srcport, dstaddr, dstport, protocol, "end", packets, bytes, action

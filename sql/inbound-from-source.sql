@@ -11,7 +11,7 @@ FROM {{ database }}.{{ table }}
 WHERE {{ window }}
   AND {{ ok }}
   AND interface_id = {{ p.interface_id }}
-  AND srcaddr = {{ p.srcaddr }}
-  AND dstaddr = {{ p.address }}
+  AND CAST(srcaddr AS IPADDRESS) = CAST({{ p.srcaddr }} AS IPADDRESS)
+  AND CAST(dstaddr AS IPADDRESS) = CAST({{ p.address }} AS IPADDRESS)
 GROUP BY dstport, action
 ORDER BY flows DESC, dstport, action

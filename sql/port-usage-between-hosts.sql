@@ -9,7 +9,7 @@ SELECT dstaddr, dstport, protocol, sum(packets) AS packets
 FROM {{ database }}.{{ table }}
 WHERE {{ window }}
   AND {{ ok }}
-  AND srcaddr = {{ p.srcaddr }}
-  AND dstaddr = {{ p.dstaddr }}
+  AND CAST(srcaddr AS IPADDRESS) = CAST({{ p.srcaddr }} AS IPADDRESS)
+  AND CAST(dstaddr AS IPADDRESS) = CAST({{ p.dstaddr }} AS IPADDRESS)
 GROUP BY dstaddr, dstport, protocol
 ORDER BY packets DESC, dstport, protocol

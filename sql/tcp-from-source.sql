@@ -9,6 +9,6 @@ FROM {{ database }}.{{ table }}
 WHERE {{ window }}
   AND {{ ok }}
   AND protocol = 6
-  AND srcaddr = {{ p.srcaddr }}
+  AND CAST(srcaddr AS IPADDRESS) = CAST({{ p.srcaddr }} AS IPADDRESS)
 GROUP BY dstaddr, dstport, action
 ORDER BY bytes DESC, dstaddr, dstport, action

@@ -8,6 +8,6 @@ SELECT dstaddr, dstport, protocol, action, count(*) AS flows, sum(packets) AS pa
 FROM {{ database }}.{{ table }}
 WHERE {{ window }}
   AND {{ ok }}
-  AND srcaddr = {{ p.srcaddr }}
+  AND CAST(srcaddr AS IPADDRESS) = CAST({{ p.srcaddr }} AS IPADDRESS)
 GROUP BY dstaddr, dstport, protocol, action
 ORDER BY bytes DESC, dstaddr, dstport, protocol, action

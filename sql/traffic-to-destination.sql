@@ -8,6 +8,6 @@ SELECT srcaddr, dstport, protocol, action, count(*) AS flows, sum(packets) AS pa
 FROM {{ database }}.{{ table }}
 WHERE {{ window }}
   AND {{ ok }}
-  AND dstaddr = {{ p.dstaddr }}
+  AND CAST(dstaddr AS IPADDRESS) = CAST({{ p.dstaddr }} AS IPADDRESS)
 GROUP BY srcaddr, dstport, protocol, action
 ORDER BY bytes DESC, srcaddr, dstport, protocol, action

@@ -6,8 +6,11 @@ become a view named like the Athena table, with every catalogue column plus ``aw
 translated by :mod:`flowkit.translate`; nothing is written twice.
 
 Text files are read by their own header line, Parquet files by column name. Problems never stop a
-query and are never dropped silently: they go to ``warn`` (one line each, ``file:line``) and count
-in :attr:`Result.skipped_lines`.
+query and are never dropped silently: they go to ``warn`` (one line each, ``file:line``). As in
+Athena (LazySimpleSerDe), a text value that is not a number in a numeric column is read as NULL
+and its record kept (counted in :attr:`Result.null_values`); a line with the wrong number of fields
+is skipped (counted in :attr:`Result.skipped_lines`). A Parquet file whose column types do not
+match the table is skipped, where Athena would fail the query with HIVE_BAD_DATA.
 """
 
 from __future__ import annotations
@@ -77,6 +80,7 @@ class Result:
     rows: list[tuple[Any, ...]]
     files_read: int = 0
     skipped_lines: int = 0
+    null_values: int = 0  # text values that were not numbers in numeric columns, read as NULL
 
 
 # -- discovery ---------------------------------------------------------------------------------------
@@ -339,41 +343,91 @@ class _LocalTable:
         with group.path.open("ab") as out:
             out.write(prefix + entry.body.replace(b"\n", b"\n" + prefix) + b"\n")
 
-    def _text_select(self, group: _Group) -> str:
-        columns = dict.fromkeys(_PREFIX[1:], "VARCHAR")
-        columns = {_PREFIX[0]: "INTEGER", **columns}
+    @staticmethod
+    def _text_source(group: _Group, typed: bool = False, rejects: str = "store_rejects=true") -> str:
+        """read_csv of a group file; every data column is VARCHAR unless ``typed``."""
+        columns = {_PREFIX[0]: "INTEGER", **dict.fromkeys(_PREFIX[1:], "VARCHAR")}
         for h in group.header:
             f = _field_of(h)
-            columns[h] = f.duckdb_type if f else "VARCHAR"
+            columns[h] = f.duckdb_type if typed and f else "VARCHAR"
         spec = "{" + ", ".join(f"{_s(name)}: {_s(kind)}" for name, kind in columns.items()) + "}"
-        source = (f"read_csv({_s(str(group.path))}, delim=' ', header=true, nullstr='-', quote='', "
-                  f"escape='', auto_detect=false, columns={spec}, store_rejects=true)")
-        mapping = {f.name: f"r.{_q(h)}" for h in group.header if (f := _field_of(h))}
+        return (f"read_csv({_s(str(group.path))}, delim=' ', header=true, nullstr='-', quote='', "
+                f"escape='', auto_detect=false, columns={spec}, {rejects})")
+
+    def _text_select(self, group: _Group) -> str:
+        mapping = {
+            f.name: f"TRY_CAST(r.{_q(h)} AS {f.duckdb_type})" if f.is_numeric else f"r.{_q(h)}"
+            for h in group.header if (f := _field_of(h))
+        }
         partitions = [f"r.{p} AS {c}" for p, c in zip(_PREFIX[1:], _PARTITIONS, strict=True)]
-        return self._select(f"{source} AS r", mapping, partitions)
+        return self._select(f"{self._text_source(group)} AS r", mapping, partitions)
 
     def _check_parquet(self, files: Sequence[DataFile]) -> list[DataFile]:
-        """Parquet files whose footer reads; the column names of all of them go to self.columns."""
+        """Parquet files whose footer reads and whose column types fit the table.
+
+        The column names of all of them go to self.parquet_columns.
+        """
+        self.parquet_columns: set[str] = set()
         if not files:
             return []
         import duckdb
 
-        query = "SELECT DISTINCT name FROM parquet_schema(?) WHERE name <> 'duckdb_schema'"
+        query = ("SELECT file_name, name, type, converted_type, CAST(logical_type AS VARCHAR) "
+                 "FROM parquet_schema(?)")
         try:
-            names = self.con.execute(query, [[str(f.path) for f in files]]).fetchall()
+            rows = self.con.execute(query, [[str(f.path) for f in files]]).fetchall()
             good = list(files)
         except duckdb.Error:
-            names, good = [], []
+            rows, good = [], []
             for data_file in files:
                 try:
-                    names += self.con.execute(query, [[str(data_file.path)]]).fetchall()
+                    rows += self.con.execute(query, [[str(data_file.path)]]).fetchall()
                 except duckdb.Error as err:
                     self.warn(f"{data_file.path}: not a readable Parquet file ({_first_line(err)}); "
                               "file skipped")
                 else:
                     good.append(data_file)
-        self.parquet_columns = {str(n[0]) for n in names}
+        schemas: dict[str, list[tuple[Any, ...]]] = {}
+        for file_name, *column in rows:
+            schemas.setdefault(str(file_name), []).append(tuple(column))
+        return self._check_parquet_types(good, schemas)
+
+    def _check_parquet_types(self, files: Sequence[DataFile],
+                             schemas: Mapping[str, list[tuple[Any, ...]]]) -> list[DataFile]:
+        """The files whose catalogue columns have the table's types (or a narrower integer type)."""
+        described: dict[tuple[tuple[Any, ...], ...], dict[str, str]] = {}
+        good: list[DataFile] = []
+        skipped = 0
+        for data_file in files:
+            key = tuple(schemas.get(str(data_file.path), []))
+            if key not in described:  # files written alike share a schema: describe one of them
+                described[key] = self._describe_parquet(data_file.path)
+            columns = described[key]
+            wrong = [
+                f"'{name}' is {kind}, the table has {f.duckdb_type}"
+                for name, kind in columns.items()
+                if (f := _field_of(name)) and kind not in _PARQUET_FITS[f.duckdb_type]
+            ]
+            if not wrong:
+                good.append(data_file)
+                self.parquet_columns.update(columns)
+                continue
+            skipped += 1
+            if skipped <= MAX_DETAILED_REJECTS:
+                self.warn(f"{data_file.path}: column {'; column '.join(wrong)}; file skipped "
+                          "(Athena fails the query on such a file with HIVE_BAD_DATA)")
+        if skipped > MAX_DETAILED_REJECTS:
+            self.warn(f"... and {skipped - MAX_DETAILED_REJECTS} more Parquet file(s) with such columns")
+        if skipped:
+            self.warn(f"{skipped} Parquet file(s) skipped: their column types do not match the table")
         return good
+
+    def _describe_parquet(self, path: Path) -> dict[str, str]:
+        """Column name -> DuckDB type of one Parquet file."""
+        described = self.con.execute(
+            f"DESCRIBE SELECT * FROM read_parquet({_s(str(path))}, hive_partitioning=false)"
+        ).fetchall()
+        return {str(row[0]): str(row[1]) for row in described}
 
     def _parquet_select(self, files: Sequence[DataFile]) -> str:
         paths = "[" + ", ".join(_s(str(f.path)) for f in files) + "]"
@@ -437,8 +491,76 @@ class _LocalTable:
         ]
         rows = self.con.execute(f"SELECT {', '.join(items)} FROM flowkit_result").fetchall()
         result = Result(columns, [tuple(_python(v) for v in row) for row in rows])
+        bad_numbers = [(group, self._count_bad_numbers(group)) for group in self.groups.values()]
         result.skipped_lines = self._report_rejects()
+        result.null_values = self._report_bad_numbers([(g, n) for g, n in bad_numbers if n])
         return result
+
+    # -- text values that are not numbers ------------------------------------------------------------
+    def _count_bad_numbers(self, group: _Group) -> dict[tuple[int, str], int]:
+        """(file number, header name) -> values TRY_CAST made NULL, over the whole group file.
+
+        This scan reads every numeric column, whatever the query read, and also records the lines
+        with the wrong number of fields in reject_errors.
+        """
+        numeric = [(h, f) for h in group.header if (f := _field_of(h)) and f.is_numeric]
+        source = f"{self._text_source(group)} AS r"
+        if not numeric:
+            self.con.execute(f"SELECT count(*) FROM {source}").fetchall()
+            return {}
+        bad = [f"(r.{_q(h)} IS NOT NULL AND TRY_CAST(r.{_q(h)} AS {f.duckdb_type}) IS NULL)"
+               for h, f in numeric]
+        rows = self.con.execute(
+            f"SELECT r.{_PREFIX[0]}, {', '.join(f'count_if({b})' for b in bad)} FROM {source} "
+            f"WHERE {' OR '.join(bad)} GROUP BY ALL"
+        ).fetchall()
+        return {(int(row[0]), h): int(n) for row in rows for (h, _), n in zip(numeric, row[1:], strict=True)
+                if n}
+
+    def _report_bad_numbers(self, found: Sequence[tuple[_Group, dict[tuple[int, str], int]]]) -> int:
+        """Warn about each value that was read as NULL, as ``file:line``; return how many there were."""
+        total = sum(n for _, counts in found for n in counts.values())
+        if not total:
+            return 0
+        details: list[tuple[tuple[str, int], str, str]] = []
+        for group, _counts in found:
+            details += self._locate_bad_numbers(group)
+        details.sort()
+        shown = details[:MAX_DETAILED_REJECTS]
+        for (path, line), column, value in shown:
+            self.warn(f"{path}:{line}: column '{column}': '{value}' is not a number (read as NULL)")
+        if total > len(shown):
+            self.warn(f"... and {total - len(shown)} more value(s) that are not numbers")
+        files = {self.files[number].path for _, counts in found for number, _h in counts}
+        self.warn(f"{total} value(s) in numeric columns of {len(files)} file(s) are not numbers and were "
+                  "read as NULL, as Athena reads them; their records were kept")
+        return total
+
+    def _locate_bad_numbers(self, group: _Group) -> list[tuple[tuple[str, int], str, str]]:
+        """(original file and line, column, value) of the numbers DuckDB's typed reader rejects."""
+        numeric = [h for h in group.header if (f := _field_of(h)) and f.is_numeric]
+        rejects = "store_rejects=true, rejects_table='flowkit_cast_errors', rejects_scan='flowkit_cast_scans'"
+        self.con.execute(
+            f"SELECT {', '.join(f'max(r.{_q(h)})' for h in numeric)} "
+            f"FROM {self._text_source(group, typed=True, rejects=rejects)} AS r"
+        ).fetchall()
+        rows = self.con.execute(
+            "SELECT e.line, e.error_type, e.column_idx, e.column_name, e.csv_line "
+            "FROM flowkit_cast_errors AS e JOIN flowkit_cast_scans AS s "
+            "ON e.scan_id = s.scan_id AND e.file_id = s.file_id WHERE s.file_path = ?",
+            [str(group.path)],
+        ).fetchall()
+        broken = {int(line) for line, kind, *_ in rows if kind != "CAST"}  # skipped, reported elsewhere
+        found = []
+        for line, kind, index, name, csv_line in rows:
+            if kind != "CAST" or int(line) in broken:
+                continue
+            where, _ = self._locate(group, int(line), str(kind), str(csv_line or ""))
+            fields = str(csv_line or "").split(" ")
+            value = fields[int(index) - 1] if 0 < int(index) <= len(fields) else "?"
+            f = _field_of(str(name))
+            found.append((where, f.column if f else str(name), value))
+        return found
 
     def _report_rejects(self) -> int:
         """Warn about every line DuckDB rejected, as ``file:line``; return how many there were."""
@@ -474,11 +596,19 @@ class _LocalTable:
         original = (str(self.files[number].path), line - group.starts[number] + 2)
         if kind in ("MISSING COLUMNS", "TOO MANY COLUMNS"):
             found = len(csv_line.split(" ")) - len(_PREFIX)
-            return original, f"{found} fields, the header has {len(group.header)}"
+            return original, (f"{found} fields, the header has {len(group.header)}; Athena would read "
+                              "its values into the wrong columns")
         return original, ""
 
 
 _PARTITIONS = (ACCOUNT_COLUMN, REGION_COLUMN, TIME_COLUMN)
+_SMALL_INTEGERS = {"TINYINT", "SMALLINT", "INTEGER", "UTINYINT", "USMALLINT"}
+# Parquet column types (as DuckDB reads them) that a catalogue column of each type can be read from.
+_PARQUET_FITS = {
+    "INTEGER": _SMALL_INTEGERS,
+    "BIGINT": _SMALL_INTEGERS | {"BIGINT", "UINTEGER"},
+    "VARCHAR": {"VARCHAR", "BLOB"},
+}
 
 
 # -- helpers -----------------------------------------------------------------------------------------

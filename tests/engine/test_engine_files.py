@@ -210,7 +210,7 @@ def test_malformed_lines_are_counted_and_reported_with_file_and_line(
     lines = fx.text_lines(fx.DEFAULT_FIELDS, [fx.record(bytes=n) for n in range(1, 7)]).splitlines()
     lines[2] = lines[2].rsplit(" ", 1)[0]  # line 3: a field short
     lines[4] = lines[4] + " surplus"  # line 5: a field too many
-    lines[6] = lines[6].replace(" 443 6 2 6 ", " 443 6 two 6 ")  # line 7: packets not a number
+    lines[6] = lines[6].replace(" 443 6 2 6 ", " 443 6 two 6 ")  # line 7: packets not a number: kept
     path.parent.mkdir(parents=True)
     path.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode()))
     other = fx.write_text(
@@ -220,12 +220,14 @@ def test_malformed_lines_are_counted_and_reported_with_file_and_line(
     )
     messages = fx.Messages()
     result = run(fx, ctx, tmp_path, messages)
-    assert [r[5] for r in result.rows] == [1, 3, 5, 50]  # records of lines 2, 4, 6 and the other file
-    assert result.skipped_lines == 3
-    for line in (3, 5, 7):
-        assert any(m.startswith(f"{path}:{line}: malformed record skipped") for m in messages), messages
+    # records of lines 2, 4, 6, 7 (packets NULL, as in Athena) and the other file
+    assert [(r[5], r[6]) for r in result.rows] == [(1, 2), (3, 2), (5, 2), (6, None), (50, 2)]
+    assert result.skipped_lines == 2 and result.null_values == 1
+    assert f"{path}:3: malformed record skipped (13 fields, the header has 14; " in "\n".join(messages)
+    assert f"{path}:5: malformed record skipped (15 fields, the header has 14; " in "\n".join(messages)
+    assert f"{path}:7: column 'packets': 'two' is not a number (read as NULL)" in messages
     assert not any(str(other) in m for m in messages)
-    assert any(m.startswith("3 malformed record(s) skipped in 1 file(s)") for m in messages)
+    assert any(m.startswith("2 malformed record(s) skipped in 1 file(s)") for m in messages)
 
 
 def test_files_outside_the_window_are_not_read(fx: Any, ctx: Any, tmp_path: Path) -> None:

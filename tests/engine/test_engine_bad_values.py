@@ -1,0 +1,168 @@
+"""Bad values never drop records silently or abort a query: as Athena's LazySimpleSerDe does, a text
+value that is not a number becomes NULL and its record is kept, reported with file:line whatever the
+query reads; a Parquet file whose column types differ from the table is skipped, naming the file."""
+
+from __future__ import annotations
+
+import gzip
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from flowkit import engine, queries
+from flowkit.layout import Layout
+
+WINDOW = engine.Window(datetime(2024, 5, 1, tzinfo=UTC), datetime(2024, 5, 2, tzinfo=UTC))
+WHEN = datetime(2024, 5, 1, 13, 2, tzinfo=UTC)
+LINE = ("2 {account} eni-0123456789abcdef0 {src} 10.0.0.2 40000 {dstport} 6 {packets} {size} {start} {end} "
+        "ACCEPT OK")
+
+
+def text_file(fx: Any, root: Path, name: str, values: list[tuple[str, str, str, str]]) -> Path:
+    """A default-format text file; each record given as (srcaddr, dstport, packets, bytes) as written."""
+    lines = [" ".join(fx.DEFAULT_FIELDS)] + [
+        LINE.format(account=fx.ACCOUNT_A, src=src, dstport=port, packets=packets, size=size,
+                    start=fx.T0_EPOCH + 60, end=fx.T0_EPOCH + 120)
+        for src, port, packets, size in values
+    ]
+    path = root / fx.key_for(Layout("text"), fx.ACCOUNT_A, "eu-west-1", WHEN, name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode()))
+    return path
+
+
+def run(ctx: Any, root: Path, name: str, messages: list[str]) -> engine.Result:
+    return engine.run_query(queries.find(name), ctx, root, {}, WINDOW, warn=messages.append)
+
+
+@pytest.fixture
+def abc_file(fx: Any, tmp_path: Path) -> Path:
+    # line 3 (the 2nd record) has bytes=abc
+    return text_file(fx, tmp_path, "a", [("10.0.0.1", "443", "2", "100"), ("10.0.0.1", "443", "2", "abc"),
+                                         ("10.0.0.9", "443", "2", "50")])
+
+
+def test_not_a_number_is_null_and_the_record_counted_by_log_coverage(
+    ctx: Any, tmp_path: Path, abc_file: Path
+) -> None:
+    messages: list[str] = []
+    result = run(ctx, tmp_path, "log-coverage", messages)  # reads log_status and interface_id, not bytes
+    assert result.rows == [("OK", 3, 1)]  # all 3 records, one interface
+    assert result.null_values == 1 and result.skipped_lines == 0
+    assert f"{abc_file}:3: column 'bytes': 'abc' is not a number (read as NULL)" in messages
+    assert any(m.startswith("1 value(s) in numeric columns of 1 file(s) are not numbers") for m in messages)
+
+
+def test_not_a_number_is_left_out_of_the_sums_of_top_talkers(
+    ctx: Any, tmp_path: Path, abc_file: Path
+) -> None:
+    messages: list[str] = []
+    result = run(ctx, tmp_path, "top-talkers", messages)
+    # 10.0.0.1: bytes 100 + NULL = 100, packets 2 + 2 = 4 (the record is kept); 10.0.0.9: 50 and 2
+    assert result.rows == [("10.0.0.1", 100, 4), ("10.0.0.9", 50, 2)]
+    assert result.null_values == 1 and result.skipped_lines == 0
+    assert f"{abc_file}:3: column 'bytes': 'abc' is not a number (read as NULL)" in messages
+
+
+def test_every_bad_value_is_reported_and_dashes_are_not(fx: Any, ctx: Any, tmp_path: Path) -> None:
+    path = text_file(fx, tmp_path, "a", [
+        ("10.0.0.1", "-", "-", "-"),  # line 2: '-' is NULL, no problem
+        ("10.0.0.1", "", "two", "12x"),  # line 3: three bad values (an empty field is not a number)
+        ("10.0.0.1", "99999999999", "1", "7"),  # line 4: dstport beyond int: NULL in Athena
+    ])
+    messages: list[str] = []
+    body = ("SELECT dstport, packets, bytes FROM {{ database }}.{{ table }} WHERE {{ window }} "
+            "ORDER BY bytes NULLS FIRST, packets NULLS FIRST")
+    result = engine.run_query(fx.template(body), ctx, tmp_path, {}, WINDOW, warn=messages.append)
+    assert result.rows == [(None, None, None), (None, None, None), (None, 1, 7)]
+    assert result.null_values == 4
+    assert [m for m in messages if m.startswith(str(path))] == [
+        f"{path}:3: column 'bytes': '12x' is not a number (read as NULL)",
+        f"{path}:3: column 'dstport': '' is not a number (read as NULL)",
+        f"{path}:3: column 'packets': 'two' is not a number (read as NULL)",
+        f"{path}:4: column 'dstport': '99999999999' is not a number (read as NULL)",
+    ]
+
+
+def test_many_bad_values_are_capped_with_a_total(
+    fx: Any, ctx: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(engine, "MAX_DETAILED_REJECTS", 2)
+    first = text_file(fx, tmp_path, "a", [("10.0.0.1", "443", "2", "x")] * 3)
+    text_file(fx, tmp_path, "b", [("10.0.0.1", "443", "y", "1")] * 2)
+    messages: list[str] = []
+    result = run(ctx, tmp_path, "log-coverage", messages)
+    assert result.rows == [("OK", 5, 1)]
+    assert messages == [
+        f"{first}:2: column 'bytes': 'x' is not a number (read as NULL)",
+        f"{first}:3: column 'bytes': 'x' is not a number (read as NULL)",
+        "... and 3 more value(s) that are not numbers",
+        "5 value(s) in numeric columns of 2 file(s) are not numbers and were read as NULL, as Athena reads "
+        "them; their records were kept",
+    ]
+
+
+def test_wrong_field_counts_are_still_skipped_and_say_why(fx: Any, ctx: Any, tmp_path: Path) -> None:
+    path = text_file(fx, tmp_path, "a", [("10.0.0.1", "443", "2", "100"), ("10.0.0.1", "443", "2", "abc")])
+    lines = gzip.decompress(path.read_bytes()).decode().splitlines()
+    lines.append(lines[1] + " surplus")  # line 4: 15 fields
+    path.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode()))
+    messages: list[str] = []
+    result = run(ctx, tmp_path, "log-coverage", messages)
+    assert result.rows == [("OK", 2, 1)] and result.skipped_lines == 1 and result.null_values == 1
+    assert (f"{path}:4: malformed record skipped (15 fields, the header has 14; Athena would read its "
+            "values into the wrong columns)") in messages
+    assert f"{path}:3: column 'bytes': 'abc' is not a number (read as NULL)" in messages
+
+
+def write_parquet(path: Path, fx: Any, types: dict[str, str], rows: list[dict[str, Any]]) -> Path:
+    """The default fields in Parquet with some column types replaced."""
+    import duckdb
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    kinds = {f: types.get(f, fx.PARQUET_TYPES.get(f, "VARCHAR")) for f in fx.DEFAULT_FIELDS}
+    con = duckdb.connect()
+    columns = ", ".join(f'"{f.replace("-", "_")}" {k}' for f, k in kinds.items())
+    con.execute(f"CREATE TABLE t ({columns})")
+    marks = ", ".join("?" for _ in kinds)
+    con.executemany(f"INSERT INTO t VALUES ({marks})", [[r.get(f) for f in kinds] for r in rows])
+    con.execute(f"COPY t TO '{path}' (FORMAT parquet)")
+    con.close()
+    return path
+
+
+def parquet_key(fx: Any, root: Path, name: str) -> Path:
+    return root / fx.key_for(Layout("parquet"), fx.ACCOUNT_A, "eu-west-1", WHEN, name)
+
+
+def test_parquet_file_with_a_mismatching_column_type_is_skipped_by_name(
+    fx: Any, ctx: Any, tmp_path: Path
+) -> None:
+    write_parquet(parquet_key(fx, tmp_path, "good"), fx, {}, [fx.record(bytes=100), fx.record(bytes=30)])
+    bad = write_parquet(parquet_key(fx, tmp_path, "bad"), fx, {"bytes": "VARCHAR"},
+                        [fx.record(bytes="abc", srcaddr="10.0.0.7")])
+    messages: list[str] = []
+    result = run(ctx, tmp_path, "top-talkers", messages)
+    assert result.rows == [("10.0.0.1", 130, 4)]  # the good file only: 100 + 30 bytes, 2 + 2 packets
+    assert messages == [
+        f"{bad}: column 'bytes' is VARCHAR, the table has BIGINT; file skipped (Athena fails the query "
+        "on such a file with HIVE_BAD_DATA)",
+        "1 Parquet file(s) skipped: their column types do not match the table",
+    ]
+    assert run(ctx, tmp_path, "log-coverage", []).rows == [("OK", 2, 1)]
+
+
+def test_parquet_type_checks_per_file(fx: Any, ctx: Any, tmp_path: Path) -> None:
+    # narrower integers read fine; a string column stored as a number is a mismatch too
+    write_parquet(parquet_key(fx, tmp_path, "narrow"), fx, {"bytes": "INTEGER"}, [fx.record(bytes=5)])
+    wide = write_parquet(parquet_key(fx, tmp_path, "wide"), fx, {"srcport": "BIGINT", "account-id": "BIGINT"},
+                         [fx.record(account_id=int(fx.ACCOUNT_A))])
+    messages: list[str] = []
+    result = run(ctx, tmp_path, "top-talkers", messages)
+    assert result.rows == [("10.0.0.1", 5, 2)]
+    assert messages[0] == (
+        f"{wide}: column 'account_id' is BIGINT, the table has VARCHAR; column 'srcport' is BIGINT, "
+        "the table has INTEGER; file skipped (Athena fails the query on such a file with HIVE_BAD_DATA)"
+    )

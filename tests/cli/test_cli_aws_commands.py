@@ -47,17 +47,8 @@ class Hooks:
 
 
 @pytest.fixture
-def hooks(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Hooks]:
-    """Fake credentials and region, moto for every AWS call, a folder without cdk.json as cwd."""
-    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
-                 "AWS_ENDPOINT_URL", "AWS_REGION"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent/aws-config")
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/aws-credentials")
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+def hooks(aws_env: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Hooks]:
+    """Fake credentials and region (aws_env), moto for every AWS call, a folder without cdk.json as cwd."""
     work = tmp_path / "cwd"
     work.mkdir()
     monkeypatch.chdir(work)

@@ -27,6 +27,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from flowkit import outputs
 from flowkit.deployed import AwsError, Deployed, describe_error
 from flowkit.deployed import client as aws_client
+from flowkit.layout import iso_utc
 
 MB = 10**6
 TB = 10**12
@@ -114,9 +115,9 @@ def convert_value(athena_type: str, datum: Mapping[str, str]) -> Any:
         if kind == "boolean":
             return text.lower() == "true"
         if kind == "timestamp":
-            return _iso_utc(datetime.fromisoformat(text))
+            return iso_utc(datetime.fromisoformat(text))
         if kind == "timestamp with time zone":
-            return _iso_utc(_zoned(text))
+            return iso_utc(_zoned(text))
         if kind == "date":
             return datetime.fromisoformat(text).date().isoformat()
     except (ValueError, InvalidOperation):
@@ -135,11 +136,6 @@ def _zoned(text: str) -> datetime:
         return datetime.fromisoformat(stamp).replace(tzinfo=ZoneInfo(zone))
     except (ZoneInfoNotFoundError, ValueError):
         raise ValueError(text) from None
-
-
-def _iso_utc(when: datetime) -> str:
-    utc = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
-    return utc.isoformat().replace("+00:00", "Z")
 
 
 # -- API calls -------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from html import escape
 
 Formatter = Callable[[float], str]
@@ -259,6 +259,3 @@ def _runs(points: Sequence[tuple[datetime, float]], step: timedelta) -> list[lis
             runs.append([point])
     return runs
 
-
-def as_utc(when: datetime) -> datetime:
-    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import click
 
+from flowkit.layout import to_utc
+
 if TYPE_CHECKING:
     from flowkit.deployed import Deployed
     from flowkit.queries import QueryTemplate, RenderContext
@@ -108,7 +110,7 @@ def parse_time(text: str | None, option: str) -> datetime | None:
             return datetime(day.year, day.month, day.day, tzinfo=UTC)
         if _TIME_RE.match(value):
             when = datetime.fromisoformat(value.replace("Z", "+00:00"))
-            return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+            return to_utc(when)
     except ValueError:
         pass
     raise Failure(f"{option}: {text!r} is not a date (2024-05-01) or UTC time (2024-05-01T13:00, "

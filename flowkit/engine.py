@@ -37,6 +37,7 @@ from flowkit.layout import (
     TIME_COLUMN,
     KeyInfo,
     Layout,
+    iso_utc,
     parse_key,
 )
 
@@ -615,8 +616,7 @@ _PARQUET_FITS = {
 def _python(value: Any) -> Any:
     """DuckDB values as JSON-friendly Python values."""
     if isinstance(value, datetime):
-        utc = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-        return utc.isoformat().replace("+00:00", "Z")
+        return iso_utc(value)
     if isinstance(value, date | time):
         return value.isoformat()
     if isinstance(value, Decimal):

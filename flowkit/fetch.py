@@ -23,14 +23,14 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from flowkit.deployed import AwsError, Storage, describe_error, lookup_storage
-from flowkit.layout import SERVICE, FileFormat, Layout, normalize_prefix, parse_key
+from flowkit.layout import SERVICE, FileFormat, Layout, normalize_prefix, parse_key, to_utc
 
 MANIFEST = ".flowlogs-fetch.jsonl"
 PART_SUFFIX = ".part"
@@ -364,7 +364,7 @@ def fetch(
 
     Returns a summary; downloads that failed are listed in ``summary.failed`` (the others are kept).
     """
-    since, until = _utc(since), _utc(until)
+    since, until = to_utc(since), to_utc(until)
     if since >= until:
         raise FetchError(f"empty time window: since {since:%Y-%m-%dT%H:%M:%SZ} is not before "
                          f"until {until:%Y-%m-%dT%H:%M:%SZ}")
@@ -422,6 +422,3 @@ def _run_downloads(s3: Any, bucket: str, root: Path, todo: Iterable[tuple[Remote
             raise
     summary.failed.sort()
 
-
-def _utc(when: datetime) -> datetime:
-    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)

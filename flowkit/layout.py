@@ -110,7 +110,7 @@ class Layout:
 
     def time_value(self, when: datetime) -> str:
         """The ``dt`` partition value (and time folders) of a UTC instant."""
-        return _utc(when).strftime(self.time_pattern)
+        return to_utc(when).strftime(self.time_pattern)
 
     def key_prefix_for(self, account: str, region: str, when: datetime) -> str:
         """The exact key prefix AWS writes files under for records ending at ``when``."""
@@ -118,7 +118,7 @@ class Layout:
 
     def file_name(self, account: str, region: str, flow_log_id: str, when: datetime, suffix_hash: str) -> str:
         """``{account}_vpcflowlogs_{region}_{fl-id}_{YYYYMMDDTHHmmZ}_{hash}.log.gz`` (5-minute window)."""
-        when = _utc(when)
+        when = to_utc(when)
         when = when.replace(minute=when.minute - when.minute % 5, second=0, microsecond=0)
         stamp = when.strftime("%Y%m%dT%H%MZ")
         return f"{account}_{SERVICE}_{region}_{flow_log_id}_{stamp}_{suffix_hash}{self.file_suffix}"
@@ -126,8 +126,8 @@ class Layout:
     def time_values(self, since: datetime, until: datetime) -> Iterator[str]:
         """Every ``dt`` value whose files can hold records starting in [since, until)."""
         step = self.time_step
-        current = _floor(_utc(since), step)
-        last = _utc(until) + PARTITION_SLACK
+        current = _floor(to_utc(since), step)
+        last = to_utc(until) + PARTITION_SLACK
         while current < last:
             yield self.time_value(current)
             current += step
@@ -223,10 +223,16 @@ def parse_key(key: str) -> KeyInfo | None:
     )
 
 
-def _utc(when: datetime) -> datetime:
+def to_utc(when: datetime) -> datetime:
+    """The kit's rule for every time it is given: aware times are converted, naive ones are UTC."""
     if when.tzinfo is None:
         return when.replace(tzinfo=UTC)
     return when.astimezone(UTC)
+
+
+def iso_utc(when: datetime) -> str:
+    """A UTC instant as query results show it, locally and from Athena: ``2024-05-01T13:00:00Z``."""
+    return to_utc(when).isoformat().replace("+00:00", "Z")
 
 
 def _floor(when: datetime, step: timedelta) -> datetime:

@@ -29,7 +29,7 @@ import ipaddress
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
@@ -42,6 +42,7 @@ from flowkit.layout import (
     REGION_COLUMN,
     TIME_COLUMN,
     Layout,
+    to_utc,
 )
 
 if TYPE_CHECKING:
@@ -274,7 +275,7 @@ def quote_identifier(name: str) -> str:
 
 def timestamp_literal(when: datetime) -> str:
     """A Trino ``TIMESTAMP '...'`` literal of a UTC instant (naive datetimes are taken as UTC)."""
-    utc = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+    utc = to_utc(when)
     text = utc.strftime("%Y-%m-%d %H:%M:%S")
     if utc.microsecond:
         text += f".{utc.microsecond:06d}"
@@ -288,9 +289,9 @@ def window_predicate(ctx: RenderContext, since: datetime | None = None, until: d
     ``until``. Without ``until`` the window ends at ``current_timestamp``; without ``since`` it starts
     ``lookback_days`` before its end.
     """
-    if since is not None and until is not None and _as_utc(since) >= _as_utc(until):
-        raise QueryError(f"empty time window: since ({_as_utc(since):%Y-%m-%dT%H:%M:%SZ}) is not before "
-                         f"until ({_as_utc(until):%Y-%m-%dT%H:%M:%SZ})")
+    if since is not None and until is not None and to_utc(since) >= to_utc(until):
+        raise QueryError(f"empty time window: since ({to_utc(since):%Y-%m-%dT%H:%M:%SZ}) is not before "
+                         f"until ({to_utc(until):%Y-%m-%dT%H:%M:%SZ})")
     end = timestamp_literal(until) if until is not None else "current_timestamp"
     if since is not None:
         begin = timestamp_literal(since)
@@ -445,6 +446,3 @@ def athena_execution_parameters(template: QueryTemplate, values: Sequence[str | 
             out.append(str(int(value)))
     return out
 
-
-def _as_utc(when: datetime) -> datetime:
-    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)

@@ -23,7 +23,8 @@ import jinja2
 from markupsafe import Markup
 
 from flowkit import charts
-from flowkit.charts import as_utc, human_bytes, thousands
+from flowkit.charts import human_bytes, thousands
+from flowkit.layout import to_utc
 
 if TYPE_CHECKING:
     from flowkit.deployed import Deployed
@@ -261,10 +262,10 @@ def _number(value: Any) -> float | int | None:
 
 def _parse_time(value: Any) -> datetime | None:
     if isinstance(value, datetime):
-        return as_utc(value)
+        return to_utc(value)
     if isinstance(value, str):
         try:
-            return as_utc(datetime.fromisoformat(value.strip().removesuffix(" UTC")))
+            return to_utc(datetime.fromisoformat(value.strip().removesuffix(" UTC")))
         except ValueError:
             return None
     return None
@@ -413,7 +414,7 @@ def _timeline(section: Section, labels: list[int], value: int, fmt: charts.Forma
 
 # -- page ------------------------------------------------------------------------------------------
 def _when(moment: datetime) -> str:
-    return f"{as_utc(moment):%Y-%m-%d %H:%M} UTC"
+    return f"{to_utc(moment):%Y-%m-%d %H:%M} UTC"
 
 
 def window_text(since: datetime | None, until: datetime | None) -> str:
@@ -423,7 +424,7 @@ def window_text(since: datetime | None, until: datetime | None) -> str:
     end = _when(until) if until else "now"
     text = f"{start} to {end}"
     if since and until:
-        hours = (as_utc(until) - as_utc(since)).total_seconds() / 3600
+        hours = (to_utc(until) - to_utc(since)).total_seconds() / 3600
         text += f" ({hours / 24:g} days)" if hours % 24 == 0 else f" ({hours:g} hours)"
     return text
 

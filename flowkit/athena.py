@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from botocore.exceptions import BotoCoreError, ClientError
 
 from flowkit import outputs
-from flowkit.deployed import AwsError, Deployed, describe_error
+from flowkit.deployed import AwsError, Deployed, describe_error, stderr_line
 from flowkit.deployed import client as aws_client
 from flowkit.layout import iso_utc
 
@@ -252,7 +252,7 @@ def run_query(
     FAILED or CANCELLED (including a workgroup's BytesScannedCutoffPerQuery) raises AthenaError
     with Athena's reason.
     """
-    say = report or _stderr
+    say = report or stderr_line
     request: dict[str, Any] = {
         "QueryString": sql,
         "QueryExecutionContext": {"Database": database},
@@ -316,5 +316,3 @@ def run_saved(
                      progress=progress, report=report, sleep=sleep)
 
 
-def _stderr(line: str) -> None:
-    print(line, file=sys.stderr, flush=True)

@@ -160,7 +160,8 @@ def _fields(values: dict[str, str], stack: str) -> tuple[Field, ...] | None:
         raise DeployedError(f"stack {stack}: output {outputs.TABLE_COLUMNS}: {err}") from None
 
 
-def _stderr(line: str) -> None:
+def stderr_line(line: str) -> None:
+    """Default sink for notes and progress lines: stderr, flushed."""
     print(line, file=sys.stderr, flush=True)
 
 
@@ -195,8 +196,9 @@ def lookup(investigation: str, session: boto3.Session, note: Callable[[str], Non
         fields=_fields(values, name),
     )
     if found.fields is None:
-        (note or _stderr)(f"note: stack {name} has no {outputs.TABLE_COLUMNS} output (deployed by an older "
-                          "kit); assuming the table has the log_fields of the settings")
+        say = note or stderr_line
+        say(f"note: stack {name} has no {outputs.TABLE_COLUMNS} output (deployed by an older kit); "
+            "assuming the table has the log_fields of the settings")
     return found
 
 

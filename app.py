@@ -6,9 +6,10 @@ import sys
 
 from aws_cdk import App
 
-from flowkit.settings import SettingsError, load
+from flowkit.errors import KitError
+from flowkit.queries import context_for, saved_queries
+from flowkit.settings import load
 from stacks import build
-from stacks.analytics import QueryProblems, saved_queries
 
 
 def main(app: App | None = None) -> int:
@@ -16,8 +17,8 @@ def main(app: App | None = None) -> int:
     app = app or App()
     try:
         settings = load(app.node.get_all_context())
-        queries = saved_queries(settings)
-    except (SettingsError, QueryProblems) as err:
+        queries = saved_queries(context_for(settings), settings.investigation)
+    except KitError as err:
         for problem in err.problems:
             print(f"error: {problem}", file=sys.stderr)
         return 1

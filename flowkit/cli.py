@@ -20,7 +20,7 @@ import click
 from flowkit.layout import to_utc
 
 if TYPE_CHECKING:
-    from flowkit.deployed import Deployed
+    from flowkit.aws.deployed import Deployed
     from flowkit.queries import QueryTemplate, RenderContext
     from flowkit.settings import Settings
 
@@ -170,7 +170,7 @@ def aws_session(profile: str | None, region: str | None) -> Any:
     """A boto3 session from the usual AWS environment; no region or credentials is bad input."""
     from botocore.exceptions import BotoCoreError
 
-    from flowkit.deployed import AwsError, make_session
+    from flowkit.aws.deployed import AwsError, make_session
 
     try:
         session = make_session(profile, region)
@@ -227,7 +227,7 @@ class AthenaChoice:
 
     def target(self, options: Options, session: Any) -> Deployed:
         """The deployed names: from CloudFormation, or built from the options and the settings."""
-        from flowkit.deployed import AwsError, Deployed, lookup
+        from flowkit.aws.deployed import AwsError, Deployed, lookup
 
         settings = options.settings
         if self.workgroup and self.database:
@@ -415,8 +415,9 @@ def query_command(options: Options, name: str, logs_dir: Path | None, athena: bo
 def run_athena(options: Options, template: QueryTemplate, choice: AthenaChoice, values: Mapping[str, str],
                since: datetime | None, until: datetime | None) -> tuple[list[str], list[tuple[Any, ...]]]:
     """The query in the deployed workgroup (see flowkit.athena); parameters are checked first."""
-    from flowkit import athena, queries
-    from flowkit.deployed import AwsError
+    from flowkit import queries
+    from flowkit.aws import athena
+    from flowkit.aws.deployed import AwsError
 
     ctx = queries.context_for(options.settings)
     try:
@@ -525,8 +526,8 @@ def fetch_command(options: Options, investigation: str | None, bucket: str | Non
     Only the window's folders are listed; files already complete under --out are skipped, so running
     the same command again resumes. Then: flowlogs query NAME --logs DIR.
     """
-    from flowkit import fetch
-    from flowkit.deployed import AwsError, client
+    from flowkit.aws import fetch
+    from flowkit.aws.deployed import AwsError, client
 
     if investigation and bucket:
         raise Failure("give either --investigation or --bucket, not both")
@@ -589,10 +590,10 @@ def report_command(options: Options, logs_dir: Path | None, athena: bool, invest
 
     Prints the paths of the files written.
     """
-    from flowkit import athena as athena_mod
     from flowkit import engine, queries
     from flowkit import report as reports
-    from flowkit.deployed import AwsError
+    from flowkit.aws import athena as athena_mod
+    from flowkit.aws.deployed import AwsError
     from flowkit.translate import TranslateError
 
     start, end = parse_window(since, until)

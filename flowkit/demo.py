@@ -32,6 +32,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from flowkit import engine, queries, report, sample
+from flowkit.errors import FAILED, KitError
 from flowkit.queries import QueryTemplate, RenderContext
 from flowkit.settings import Settings, SettingsError, load_file
 from flowkit.translate import TranslateError
@@ -39,12 +40,10 @@ from flowkit.translate import TranslateError
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
-class DemoError(Exception):
+class DemoError(KitError):
     """The synth failed or the assembly is not what the kit writes; one line per problem."""
 
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
+    status = FAILED
 
 
 @dataclass(frozen=True)

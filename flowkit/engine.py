@@ -28,7 +28,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from flowkit import fields as catalogue
+from flowkit import catalogue
+from flowkit.errors import KitError
 from flowkit.layout import (
     ACCOUNT_COLUMN,
     FILE_SUFFIX,
@@ -54,15 +55,11 @@ _SUFFIXES = tuple(FILE_SUFFIX.values())
 _NOW_MARGIN = timedelta(minutes=10)
 
 
-class EngineError(Exception):
+class EngineError(KitError):
     """The query cannot run locally; the message is one line.
 
     ``status`` 2: bad input (folder, files, fields); 1: DuckDB failed running the query.
     """
-
-    def __init__(self, message: str, status: int = 2) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 @dataclass(frozen=True)
@@ -240,7 +237,7 @@ def run_query(
     files = discover(logs_dir, say)
     if not files:
         raise EngineError(f"{logs_dir}: no flow log files (*.log.gz, *.log.parquet) in a flow log key layout")
-    layout = Layout(file_format="text", hive=False, hourly=all(f.info.hourly for f in files))
+    layout = Layout(file_format="text", hive=False, hourly=all(f.info.layout.hourly for f in files))
     low, high = _dt_range(layout, ctx, window)
     selected = [f for f in files if low <= layout.time_value(f.info.when) <= high]
     with tempfile.TemporaryDirectory(prefix="flowlogs-") as tmp, _progress(progress) as tick:
@@ -305,8 +302,8 @@ class _LocalTable:
     # -- loading -----------------------------------------------------------------------------------
     def load(self, files: Sequence[DataFile]) -> None:
         """Read the files' headers (and schemas) and create the view."""
-        text = [f for f in files if f.info.file_format == "text"]
-        parquet = [f for f in files if f.info.file_format == "parquet"]
+        text = [f for f in files if f.info.layout.file_format == "text"]
+        parquet = [f for f in files if f.info.layout.file_format == "parquet"]
         for done, entry in enumerate(_scanned(text), start=1):
             if entry.problem:
                 self.warn(entry.problem)

@@ -24,10 +24,11 @@ from markupsafe import Markup
 
 from flowkit import charts
 from flowkit.charts import human_bytes, thousands
+from flowkit.errors import FAILED, KitError
 from flowkit.layout import to_utc
 
 if TYPE_CHECKING:
-    from flowkit.deployed import Deployed
+    from flowkit.aws.deployed import Deployed
     from flowkit.queries import RenderContext
 
 CHROMIUM = "/usr/bin/chromium"
@@ -60,8 +61,10 @@ Runner = Callable[[str, dict[str, str]], ResultLike]
 ChartKind = Literal["donut", "bars", "timeline"]
 
 
-class ReportError(Exception):
+class ReportError(KitError):
     """A report that cannot be made (a result without the columns a chart needs, no Chromium...)."""
+
+    status = FAILED
 
 
 @dataclass(frozen=True)
@@ -227,7 +230,8 @@ def local_runner(logs_dir: Path, ctx: RenderContext, *, since: datetime | None, 
 def athena_runner(session: Any, deployed: Deployed, ctx: RenderContext, *, since: datetime | None,
                   until: datetime | None, report: Callable[[str], None] | None = None) -> Runner:
     """``run`` for :func:`build_report` in the deployed investigation's Athena workgroup."""
-    from flowkit import athena, queries
+    from flowkit import queries
+    from flowkit.aws import athena
 
     templates = queries.load_catalogue()
 

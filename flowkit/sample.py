@@ -30,7 +30,8 @@ from pathlib import Path
 
 import duckdb
 
-from flowkit.fields import PRESETS, Field
+from flowkit.catalogue import PRESETS, Field
+from flowkit.errors import KitError
 from flowkit.layout import FileFormat, Layout, normalize_prefix
 
 NA = "-"
@@ -42,7 +43,7 @@ LARGE_TRANSFER_BYTES = 734_003_200  # ~700 MiB in one 60 s record: well above a 
 Record = dict[str, str]
 
 
-class SampleError(ValueError):
+class SampleError(KitError):
     """Bad arguments for the sample writer; the message is one line naming the problem."""
 
 

@@ -27,6 +27,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from flowkit.errors import FAILED, KitError
+
 if TYPE_CHECKING:
     from sqlglot.expressions import Expr
 
@@ -141,8 +143,10 @@ MACROS: tuple[str, ...] = (
 )
 
 
-class TranslateError(Exception):
+class TranslateError(KitError):
     """Athena SQL the local engine cannot run; the message is one line."""
+
+    status = FAILED
 
 
 def translate(sql: str, schema: Mapping[str, Mapping[str, Mapping[str, str]]]) -> str:

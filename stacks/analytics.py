@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from aws_cdk import Aws, CfnOutput, Stack
@@ -13,7 +12,8 @@ from aws_cdk import aws_glue as glue
 from constructs import Construct
 
 from flowkit import layout as layouts
-from flowkit import outputs, queries, sqlcheck
+from flowkit.aws import stack_outputs as outputs
+from flowkit.queries import SavedQuery
 from flowkit.settings import Settings
 from stacks.storage import StorageStack
 
@@ -26,40 +26,6 @@ TEXT_OUTPUT = "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat"
 PARQUET_SERDE = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
 PARQUET_INPUT = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat"
 PARQUET_OUTPUT = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat"
-
-
-@dataclass(frozen=True)
-class SavedQuery:
-    """One Athena named query: what the analytics stack needs of a rendered query."""
-
-    key: str  # the template's name: the construct id, stable when other queries come and go
-    name: str
-    description: str
-    sql: str
-
-
-class QueryProblems(Exception):
-    """Rendered queries that failed validation; ``problems`` holds one line per problem."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
-
-
-def saved_queries(settings: Settings) -> list[SavedQuery]:
-    """Render and validate every available saved query; raise QueryProblems if any is invalid."""
-    ctx = queries.context_for(settings)
-    try:
-        rendered = queries.render_all(ctx)
-    except queries.QueryError as err:  # a malformed template in sql/
-        raise QueryProblems([str(err)]) from None
-    problems = sqlcheck.validate_rendered(rendered, ctx)
-    if problems:
-        raise QueryProblems(problems)
-    return [
-        SavedQuery(r.name, queries.named_query_name(settings.investigation, r.name), r.description, r.sql)
-        for r in rendered
-    ]
 
 
 def cutoff_bytes(query_limit_gb: float) -> int:

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from aws_cdk import App, Tags, Validations
 from cdk_nag import AwsSolutionsChecks
 
+from flowkit.queries import SavedQuery
 from flowkit.settings import Settings
-from stacks.analytics import AnalyticsStack, SavedQuery
+from stacks.analytics import AnalyticsStack
 from stacks.capture import CaptureStack
 from stacks.storage import StorageStack
 

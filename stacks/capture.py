@@ -8,7 +8,8 @@ from aws_cdk import CfnOutput, CfnTag, Fn, Stack
 from aws_cdk import aws_ec2 as ec2
 from constructs import Construct
 
-from flowkit import fields, outputs
+from flowkit import catalogue
+from flowkit.aws import stack_outputs as outputs
 from flowkit.settings import Settings
 from stacks.storage import StorageStack
 
@@ -42,7 +43,7 @@ class CaptureStack(Stack):
         destination = storage.bucket.bucket_arn
         if settings.key_prefix:
             destination = f"{destination}/{settings.key_prefix}"
-        log_format = fields.log_format(settings.fields)
+        log_format = catalogue.log_format(settings.fields)
         self.flow_logs: list[ec2.CfnFlowLog] = []
         for resource_type, resource_id in targets(settings):
             flow_log = ec2.CfnFlowLog(

@@ -10,7 +10,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from flowkit import outputs
+from flowkit.aws import stack_outputs as outputs
 from flowkit.settings import Settings
 
 DELIVERY_SERVICE = "delivery.logs.amazonaws.com"

@@ -15,9 +15,10 @@ from botocore.stub import Stubber
 from moto.athena.models import QueryResults, athena_backends
 from moto.core import DEFAULT_ACCOUNT_ID
 
-from flowkit import athena, queries
-from flowkit.deployed import Deployed
-from flowkit.fields import resolve
+from flowkit import queries
+from flowkit.aws import athena
+from flowkit.aws.deployed import Deployed
+from flowkit.catalogue import resolve
 from flowkit.layout import Layout
 
 REGION = "us-east-1"  # the region the conftest fixtures use

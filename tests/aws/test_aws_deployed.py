@@ -7,7 +7,7 @@ import json
 import boto3
 import pytest
 
-from flowkit import deployed
+from flowkit.aws import deployed
 from flowkit.layout import Layout
 
 STORAGE_OUTPUTS = {

@@ -17,7 +17,7 @@ from typing import Any
 import boto3
 import pytest
 
-from flowkit import fetch
+from flowkit.aws import fetch
 from flowkit.layout import Layout
 
 BUCKET = "flow-logs-bucket"

@@ -19,8 +19,9 @@ from moto import mock_aws
 from moto.athena.models import athena_backends
 from moto.core import DEFAULT_ACCOUNT_ID
 
-from flowkit import athena, cli, deployed, queries
-from flowkit.fields import Field, resolve
+from flowkit import cli, queries
+from flowkit.aws import athena, deployed
+from flowkit.catalogue import Field, resolve
 from flowkit.layout import Layout
 
 DEFAULT_FORMAT = ["version", "account-id", "interface-id", "srcaddr", "dstaddr", "srcport", "dstport",

@@ -20,7 +20,8 @@ from moto import mock_aws
 from moto.athena.models import QueryResults, athena_backends
 from moto.core import DEFAULT_ACCOUNT_ID
 
-from flowkit import cli, deployed
+from flowkit import cli
+from flowkit.aws import deployed
 
 REGION = "us-east-1"
 STORAGE = {"BucketName": "flowlogs-demo-logs", "LogRoot": "AWSLogs/",

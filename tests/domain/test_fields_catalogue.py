@@ -2,7 +2,7 @@
 
 import pytest
 
-from flowkit import fields
+from flowkit import catalogue as fields
 
 # Spelled out from the reference file, in documentation order.
 V2 = [

@@ -39,7 +39,8 @@ def test_key_prefix_and_file_name(fmt: str, hive: bool, hourly: bool, prefix: st
     assert name == f"{ACCOUNT}_vpcflowlogs_{REGION}_fl-0abc_20240229T2355Z_1a2b3c4d{suffix}"
     info = parse_key(expected_prefix(hive, hourly, prefix) + name)
     assert info is not None
-    assert (info.account, info.region, info.hive, info.hourly, info.key_prefix, info.file_format) == (
+    assert (info.account, info.region, info.layout.hive, info.layout.hourly, info.layout.key_prefix,
+            info.layout.file_format) == (
         ACCOUNT,
         REGION,
         hive,

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from flowkit import engine, fields, queries
+from flowkit import catalogue as fields
+from flowkit import engine, queries
 from flowkit.layout import Layout
 
 WINDOW = engine.Window(datetime(2024, 5, 1, tzinfo=UTC), datetime(2024, 5, 2, tzinfo=UTC))

@@ -10,10 +10,9 @@ import pytest
 import sqlglot
 from sqlglot import exp
 
-from flowkit import fields as catalogue
-from flowkit import queries
+from flowkit import catalogue, queries
+from flowkit.queries.checks import validate_rendered
 from flowkit.settings import load
-from flowkit.sqlcheck import validate_rendered
 from flowkit.translate import MACROS, translate
 
 # Written from the brief (seed articles 000, 001, 003, 004, AWS's console integration, extras).

@@ -92,7 +92,7 @@ def test_too_many_parameters(tmp_path: Path) -> None:
     ("dstaddr = {{ p.address }} AND dstport = {{ p.port }} AND {{ nothing }}", "'nothing' is undefined"),
 ])
 def test_render_checks_parameter_use(tmp_path: Path, where: str, message: str) -> None:
-    from flowkit import fields as catalogue
+    from flowkit import catalogue
     from flowkit.layout import Layout
 
     body = GOOD.replace("dstaddr = {{ p.address }} AND dstport = {{ p.port }}", where)

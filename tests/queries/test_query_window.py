@@ -15,8 +15,7 @@ import duckdb
 import pytest
 import sqlglot
 
-from flowkit import fields as catalogue
-from flowkit import queries
+from flowkit import catalogue, queries
 from flowkit.layout import Layout
 
 

@@ -6,10 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from flowkit import fields as catalogue
-from flowkit import queries
+from flowkit import catalogue, queries
 from flowkit.layout import Layout
-from flowkit.sqlcheck import validate_rendered
+from flowkit.queries.checks import validate_rendered
 
 CTX = queries.RenderContext("flowlogs_case", "flow_logs", catalogue.PRESETS["aws-default"], Layout(), 7)
 

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from flowkit import engine, queries, sample
-from flowkit.fields import CATALOGUE
+from flowkit.catalogue import CATALOGUE
 from flowkit.layout import Layout
 from flowkit.report import REPORTS, ReportError, build_report, local_runner, render_html, write_pngs
 

@@ -310,7 +310,7 @@ def test_local_runner_runs_the_named_template_in_the_window(monkeypatch: pytest.
 
 
 def test_athena_runner_runs_the_saved_query_in_the_window(monkeypatch: pytest.MonkeyPatch) -> None:
-    from flowkit import athena
+    from flowkit.aws import athena
 
     seen: list[tuple[Any, ...]] = []
 
@@ -326,7 +326,7 @@ def test_athena_runner_runs_the_saved_query_in_the_window(monkeypatch: pytest.Mo
 
 
 def test_source_labels_name_the_data() -> None:
-    from flowkit.deployed import Deployed
+    from flowkit.aws.deployed import Deployed
 
     deployed = Deployed("case-42", "bucket", "", "parquet", False, True, "flowlogs_case_42", "flow_logs",
                         "flowlogs-case-42", "s3://bucket/athena-results/")

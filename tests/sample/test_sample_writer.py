@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flowkit.fields import PRESETS
+from flowkit.catalogue import PRESETS
 from flowkit.layout import Layout, parse_key
 from flowkit.sample import SampleError, SampleSummary, write_sample
 

@@ -101,13 +101,14 @@ def synthesize(context: Mapping[str, Any], outdir: Path, *, queries: bool = True
     """What app.py does, in-process, into ``outdir``."""
     from aws_cdk import App
 
+    from flowkit.queries import context_for, saved_queries
     from flowkit.settings import load
     from stacks import build
-    from stacks.analytics import saved_queries
 
     settings = load(context)
     app = App(context=dict(context), outdir=str(outdir))
-    build(app, settings, saved_queries(settings) if queries else [], nag=nag)
+    deployed = saved_queries(context_for(settings), settings.investigation) if queries else []
+    build(app, settings, deployed, nag=nag)
     app.synth()
     manifest = json.loads((outdir / "manifest.json").read_text())
     templates: dict[str, dict[str, Any]] = {

@@ -24,9 +24,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from flowkit import outputs
-from flowkit.deployed import AwsError, Deployed, describe_error, stderr_line
-from flowkit.deployed import client as aws_client
+from flowkit.aws import stack_outputs as outputs
+from flowkit.aws.deployed import AwsError, Deployed, describe_error, stderr_line
+from flowkit.aws.deployed import client as aws_client
+from flowkit.errors import FAILED
 from flowkit.layout import iso_utc
 
 MB = 10**6
@@ -39,6 +40,8 @@ TERMINAL_STATES = ("SUCCEEDED", "FAILED", "CANCELLED")
 
 class AthenaError(AwsError):
     """A query that did not succeed (the message carries Athena's reason), or an API error."""
+
+    status = FAILED
 
 
 @dataclass(frozen=True)

@@ -168,18 +168,11 @@ class Layout:
 class KeyInfo:
     """What an object key says about the file behind it."""
 
-    key_prefix: str
+    layout: Layout
     account: str
     region: str
-    hive: bool
-    hourly: bool
     when: datetime  # start of the day (or hour) folder, UTC
-    file_format: FileFormat
     file_name: str
-
-    @property
-    def layout(self) -> Layout:
-        return Layout(self.file_format, self.hive, self.hourly, self.key_prefix)
 
 
 _KEY_RE = re.compile(
@@ -212,13 +205,10 @@ def parse_key(key: str) -> KeyInfo | None:
         return None
     fmt: FileFormat = "text" if m["suffix"] == ".log.gz" else "parquet"
     return KeyInfo(
-        key_prefix=m["prefix"] or "",
+        layout=Layout(fmt, hive, hour is not None, m["prefix"] or ""),
         account=g("account"),
         region=g("region"),
-        hive=hive,
-        hourly=hour is not None,
         when=when,
-        file_format=fmt,
         file_name=m["name"],
     )
 

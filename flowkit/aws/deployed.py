@@ -16,13 +16,14 @@ from typing import Any, Literal
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
-from flowkit import outputs
-from flowkit.fields import Field, FieldSpecError, resolve
+from flowkit.aws import stack_outputs as outputs
+from flowkit.catalogue import Field, FieldSpecError, resolve
+from flowkit.errors import KitError
 from flowkit.layout import FileFormat, Layout, normalize_prefix
 from flowkit.settings import stack_name
 
 
-class AwsError(Exception):
+class AwsError(KitError):
     """A one-line problem talking to AWS (base of the Athena, fetch and lookup errors)."""
 
 

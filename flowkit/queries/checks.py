@@ -20,16 +20,17 @@ from sqlglot.errors import OptimizeError, ParseError
 from sqlglot.optimizer.qualify import qualify
 
 from flowkit.layout import PARTITION_COLUMNS, TIME_COLUMN
-from flowkit.queries import MAX_NAMED_QUERY_NAME, MAX_PARAMS, RenderContext, RenderedQuery
+from flowkit.queries.params import MAX_PARAMS
+from flowkit.queries.render import RenderContext, RenderedQuery
+from flowkit.queries.saved import MAX_NAMED_QUERY_NAME
 
 MAX_DESCRIPTION = 1024  # Athena NamedQuery Description
 MAX_QUERY_STRING = 262_144  # Athena NamedQuery QueryString
-_SQL_TYPE = {"int": "integer", "bigint": "bigint", "string": "varchar"}
 
 
 def table_schema(ctx: RenderContext) -> dict[str, Any]:
     """sqlglot schema of the investigation's table: data columns plus partition columns."""
-    columns = {f.column: _SQL_TYPE[f.athena_type] for f in ctx.fields}
+    columns = {f.column: f.sql_type for f in ctx.fields}
     columns.update({name: "varchar" for name in PARTITION_COLUMNS})
     return {ctx.database: {ctx.table: columns}}
 

@@ -10,9 +10,23 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-# Parquet physical type -> Athena (Hive DDL) type -> DuckDB type.
-ATHENA_TYPE = {"INT32": "int", "INT64": "bigint", "STRING": "string"}
-DUCKDB_TYPE = {"int": "INTEGER", "bigint": "BIGINT", "string": "VARCHAR"}
+from flowkit.errors import KitError
+
+
+@dataclass(frozen=True)
+class FieldType:
+    """One value type under each of its names: the only map between them."""
+
+    parquet: str  # physical type AWS writes in Parquet files
+    athena: str  # Glue/Hive DDL type of the table column
+    sql: str  # Trino (Athena engine v3) type of a query expression
+    duckdb: str  # type of the local engine's column
+
+
+INT32 = FieldType("INT32", "int", "integer", "INTEGER")
+INT64 = FieldType("INT64", "bigint", "bigint", "BIGINT")
+STRING = FieldType("STRING", "string", "varchar", "VARCHAR")
+TYPES: dict[str, FieldType] = {t.parquet: t for t in (INT32, INT64, STRING)}
 
 
 @dataclass(frozen=True)
@@ -21,7 +35,7 @@ class Field:
 
     name: str  # hyphenated AWS name, as in the log format: ``log-status``
     version: int
-    parquet_type: str  # INT32 | INT64 | STRING, as AWS writes it in Parquet files
+    type: FieldType
     description: str
 
     @property
@@ -30,20 +44,28 @@ class Field:
         return self.name.replace("-", "_")
 
     @property
+    def parquet_type(self) -> str:
+        return self.type.parquet
+
+    @property
     def athena_type(self) -> str:
-        return ATHENA_TYPE[self.parquet_type]
+        return self.type.athena
+
+    @property
+    def sql_type(self) -> str:
+        return self.type.sql
 
     @property
     def duckdb_type(self) -> str:
-        return DUCKDB_TYPE[self.athena_type]
+        return self.type.duckdb
 
     @property
     def is_numeric(self) -> bool:
-        return self.parquet_type != "STRING"
+        return self.type is not STRING
 
 
 def _f(name: str, version: int, parquet_type: str, description: str) -> Field:
-    return Field(name, version, parquet_type, description)
+    return Field(name, version, TYPES[parquet_type], description)
 
 
 # In AWS documentation order; the first 14 are the AWS default format, in that exact order.
@@ -106,7 +128,7 @@ DEFAULT_PRESET = "v5"
 REQUIRED_FIELDS: tuple[str, ...] = ("start", "log-status")
 
 
-class FieldSpecError(ValueError):
+class FieldSpecError(KitError):
     """A log_fields value that cannot be used; the message names the bad part."""
 
 

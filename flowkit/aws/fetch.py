@@ -29,7 +29,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from flowkit.deployed import AwsError, Storage, describe_error, lookup_storage
+from flowkit.aws.deployed import AwsError, Storage, describe_error, lookup_storage
 from flowkit.layout import SERVICE, FileFormat, Layout, normalize_prefix, parse_key, to_utc
 
 MANIFEST = ".flowlogs-fetch.jsonl"

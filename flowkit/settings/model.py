@@ -1,29 +1,29 @@
-"""The kit's settings: read from cdk.json ``context`` (or ``cdk -c key=value``), validated up front.
+"""The settings model: one investigation's cdk.json ``context`` keys, their types and their checks.
 
 Values from ``-c`` arrive as strings ("true", "60", "vpc-1,vpc-2"); values from cdk.json arrive as
-JSON. Both are accepted. Every problem is reported as one line naming the key and the bad value.
+JSON. Both are accepted. Range and pattern checks are annotated types (:func:`between`,
+:func:`matching`) so each rule is written once and its message names the rule.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
-from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     StrictBool,
     StrictFloat,
     StrictInt,
-    ValidationError,
     field_validator,
     model_validator,
 )
 
-from flowkit import fields as catalogue
+from flowkit import catalogue
+from flowkit.errors import KitError
 from flowkit.layout import AWSLOGS, Layout, normalize_prefix
 
 VPC_ID = re.compile(r"^vpc-[0-9a-f]{8}(?:[0-9a-f]{9})?$")
@@ -38,12 +38,43 @@ RESERVED_DATABASES = {"default"}
 RESERVED_WORKGROUPS = {"primary"}
 
 
-class SettingsError(Exception):
+class SettingsError(KitError):
     """Invalid settings; ``problems`` holds one line per problem."""
 
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
+
+def between(low: float, high: float, message: str) -> AfterValidator:
+    """An annotated range check: ``low <= value <= high`` or ``message``."""
+
+    def check(value: float) -> float:
+        if not low <= value <= high:
+            raise ValueError(message)
+        return value
+
+    return AfterValidator(check)
+
+
+def matching(pattern: re.Pattern[str], message: str) -> AfterValidator:
+    """An annotated pattern check for optional names: None passes, anything else must match."""
+
+    def check(value: str | None) -> str | None:
+        if value is not None and not pattern.match(value):
+            raise ValueError(message)
+        return value
+
+    return AfterValidator(check)
+
+
+def not_in(reserved: set[str], message: str) -> AfterValidator:
+    def check(value: str | None) -> str | None:
+        if value is not None and value.lower() in reserved:
+            raise ValueError(message)
+        return value
+
+    return AfterValidator(check)
+
+
+GLUE_RULE = matching(GLUE_NAME, "must be lower-case letters, digits and '_' (Athena/Glue name)")
+OWN_NAME = "choose a name of the investigation's own"
 
 
 def _as_list(value: Any) -> Any:
@@ -73,7 +104,9 @@ class Settings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
 
-    investigation: str
+    investigation: Annotated[str, matching(
+        INVESTIGATION, "must be 1-24 characters: lower-case letters, digits and '-', starting with a letter "
+        "and not ending with '-'")]
     vpc_ids: list[str] = []
     subnet_ids: list[str] = []
     eni_ids: list[str] = []
@@ -84,14 +117,19 @@ class Settings(BaseModel):
     hive_partitions: StrictBool = False
     per_hour_partitions: StrictBool = True
     key_prefix: str = ""
-    log_retention_days: StrictInt = 30
+    log_retention_days: Annotated[StrictInt, between(1, 3650, "must be between 1 and 3650 days")] = 30
     removal: Literal["destroy", "retain"] = "destroy"
     encryption: Literal["s3", "kms"] = "s3"
-    lookback_days: StrictInt = 7
-    query_limit_gb: StrictFloat = 10
-    database: str | None = None
-    table: str | None = None
-    workgroup: str | None = None
+    lookback_days: Annotated[StrictInt, between(1, 366, "must be between 1 and 366 days")] = 7
+    query_limit_gb: Annotated[StrictFloat, between(
+        0.01, 1_000_000, "must be between 0.01 (10 MB, Athena's minimum) and 1000000")] = 10
+    database: Annotated[str | None, GLUE_RULE, not_in(
+        RESERVED_DATABASES, f"already exists in every account; {OWN_NAME}")] = None
+    table: Annotated[str | None, GLUE_RULE, not_in(
+        RESERVED_DATABASES, f"already exists in every account; {OWN_NAME}")] = None
+    workgroup: Annotated[str | None,
+                         matching(WORKGROUP_NAME, "must be 1-128 letters, digits, '.', '_' or '-'"),
+                         not_in(RESERVED_WORKGROUPS, f"is Athena's built-in workgroup; {OWN_NAME}")] = None
 
     # -- coercion of command-line strings ---------------------------------------------------------
     @field_validator("vpc_ids", "subnet_ids", "eni_ids", mode="before")
@@ -133,14 +171,6 @@ class Settings(BaseModel):
         return value.strip() if isinstance(value, str) else value
 
     # -- checks --------------------------------------------------------------------------------
-    @field_validator("investigation")
-    @classmethod
-    def _investigation(cls, value: str) -> str:
-        if not INVESTIGATION.match(value):
-            raise ValueError("must be 1-24 characters: lower-case letters, digits and '-', "
-                             "starting with a letter and not ending with '-'")
-        return value
-
     @field_validator("vpc_ids", "subnet_ids", "eni_ids")
     @classmethod
     def _ids(cls, value: list[str], info: Any) -> list[str]:
@@ -181,45 +211,6 @@ class Settings(BaseModel):
         if len(prefix) > 512:
             raise ValueError("is longer than 512 characters")
         return prefix
-
-    @field_validator("log_retention_days")
-    @classmethod
-    def _retention(cls, value: int) -> int:
-        if not 1 <= value <= 3650:
-            raise ValueError("must be between 1 and 3650 days")
-        return value
-
-    @field_validator("lookback_days")
-    @classmethod
-    def _lookback(cls, value: int) -> int:
-        if not 1 <= value <= 366:
-            raise ValueError("must be between 1 and 366 days")
-        return value
-
-    @field_validator("query_limit_gb")
-    @classmethod
-    def _limit(cls, value: float) -> float:
-        if not 0.01 <= value <= 1_000_000:
-            raise ValueError("must be between 0.01 (10 MB, Athena's minimum) and 1000000")
-        return value
-
-    @field_validator("database", "table")
-    @classmethod
-    def _glue(cls, value: str | None) -> str | None:
-        if value is not None and not GLUE_NAME.match(value):
-            raise ValueError("must be lower-case letters, digits and '_' (Athena/Glue name)")
-        if value in RESERVED_DATABASES:
-            raise ValueError("already exists in every account; choose a name of the investigation's own")
-        return value
-
-    @field_validator("workgroup")
-    @classmethod
-    def _workgroup(cls, value: str | None) -> str | None:
-        if value is not None and not WORKGROUP_NAME.match(value):
-            raise ValueError("must be 1-128 letters, digits, '.', '_' or '-'")
-        if value is not None and value.lower() in RESERVED_WORKGROUPS:
-            raise ValueError("is Athena's built-in workgroup; choose a name of the investigation's own")
-        return value
 
     @model_validator(mode="after")
     def _targets(self) -> Settings:
@@ -266,66 +257,3 @@ class Settings(BaseModel):
 def stack_name(investigation: str, part: str) -> str:
     """CloudFormation stack name of one of an investigation's three stacks."""
     return f"flowlogs-{investigation}-{part}"
-
-
-SETTING_KEYS: tuple[str, ...] = tuple(Settings.model_fields)
-
-
-def is_kit_key(key: str) -> bool:
-    """Context keys that belong to CDK itself (feature flags, ``aws:cdk:*``) are not ours."""
-    return not (key.startswith("@") or ":" in key or key in _CDK_KEYS)
-
-
-_CDK_KEYS = {"acknowledged-issue-numbers", "cli-telemetry", "notices"}
-
-
-def _describe(value: Any) -> str:
-    text = json.dumps(value)
-    return text if len(text) <= 120 else text[:117] + "..."
-
-
-def load(context: Mapping[str, Any]) -> Settings:
-    """Validate the kit's keys of a CDK context; raise SettingsError with one line per problem."""
-    values = {k: v for k, v in context.items() if is_kit_key(k)}
-    problems: list[str] = []
-    for key in sorted(set(values) - set(SETTING_KEYS)):
-        problems.append(f"setting '{key}': unknown key (known keys: {', '.join(SETTING_KEYS)})")
-        del values[key]
-    try:
-        settings = Settings(**values)
-    except ValidationError as err:
-        for error in err.errors():
-            loc = [str(part) for part in error["loc"]]
-            key = loc[0] if loc else ""
-            message = error["msg"].removeprefix("Value error, ").replace("Input should be", "should be")
-            if not key:
-                problems.append(message)
-            elif error["type"] == "missing":
-                problems.append(f"setting '{key}': required, not set")
-            else:
-                problems.append(f"setting '{key}' = {_describe(values.get(key))}: {message}")
-        raise SettingsError(problems) from None
-    if problems:
-        raise SettingsError(problems)
-    return settings
-
-
-def read_cdk_json(path: str | Path = "cdk.json") -> dict[str, Any]:
-    """The ``context`` object of a cdk.json file (what ``cdk synth`` would read)."""
-    try:
-        data = json.loads(Path(path).read_text())
-    except FileNotFoundError:
-        raise SettingsError([f"{path}: not found (run from the kit's folder or pass --config)"]) from None
-    except json.JSONDecodeError as err:
-        raise SettingsError([f"{path}: not valid JSON ({err})"]) from None
-    context = data.get("context", {}) if isinstance(data, dict) else None
-    if not isinstance(context, dict):
-        raise SettingsError([f"{path}: 'context' must be a JSON object"])
-    return context
-
-
-def load_file(path: str | Path = "cdk.json", overrides: Mapping[str, Any] | None = None) -> Settings:
-    """Settings from a cdk.json, with ``key=value`` overrides applied like ``cdk -c``."""
-    context = read_cdk_json(path)
-    context.update(overrides or {})
-    return load(context)

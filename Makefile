@@ -3,7 +3,7 @@
 #   make setup   .venv (python3.11) + pinned deps + editable flowkit, and node_modules (npm ci)
 #   make lint    ruff check + mypy
 #   make test    setup, lint, chromium (for the report test), then the full pytest suite (2 xdist workers)
-#   make demo    python -m flowkit.demo
+#   make demo    flowlogs demo: synth summary, every saved query on sample data, the HTML report
 #   make bench   benchmarks under tests/bench (no xdist)
 #   make synth   cdk synth -q  (synthesizes every stack)
 #   make clean   remove .venv, node_modules, cdk.out and stamps
@@ -68,7 +68,7 @@ test: setup lint
 	$(VBIN)/pytest -n 2
 
 demo: setup
-	$(PY) -m flowkit.demo
+	$(VBIN)/flowlogs demo
 
 bench: setup
 	@if [ ! -d tests/bench ]; then echo "bench: no tests/bench directory yet; nothing to run"; exit 0; fi; \

@@ -1,6 +1,6 @@
 -- name: accept-reject-ratio
 -- description: ACCEPTed versus REJECTed traffic: flows and bytes per action and each action's share of all
---   flows, from 0 to 1 (seed article 004, "ACCEPT/REJECT ratio"). A rising REJECT share points at scans
+--   flows, from 0 to 1. A rising REJECT share points at scans
 --   or broken rules. Only OK records.
 -- fields: action bytes
 SELECT action, count(*) AS flows, sum(bytes) AS bytes,

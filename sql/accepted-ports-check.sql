@@ -1,6 +1,6 @@
 -- name: accepted-ports-check
 -- description: For a list of destination ports, how many inbound flows one network interface's address
---   ACCEPTed on each (seed article 001: "is SSH or HTTP reachable?"); ports that accepted nothing do
+--   ACCEPTed on each: is SSH or HTTP reachable from outside at all? Ports that accepted nothing do
 --   not appear. Most flows first. Only OK records.
 -- fields: interface-id dstaddr dstport action
 -- param: interface_id string  Network interface ID, e.g. eni-0123456789abcdef0

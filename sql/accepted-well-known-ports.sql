@@ -1,6 +1,6 @@
 -- name: accepted-well-known-ports
 -- description: Well-known destination ports (0-1023) on which one network interface's address ACCEPTed
---   inbound traffic, with the number of flows per port, most flows first (seed article 001). Shows
+--   inbound traffic, with the number of flows per port, most flows first. Shows
 --   which services security groups and network ACLs really expose. Only OK records.
 -- fields: interface-id dstaddr dstport action
 -- param: interface_id string  Network interface ID, e.g. eni-0123456789abcdef0

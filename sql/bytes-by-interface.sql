@@ -1,6 +1,6 @@
 -- name: bytes-by-interface
--- description: Bytes and packets per network interface, most bytes first (seed article 004, "bytes per
---   interface"). Shows which interfaces move the most data. Only OK records.
+-- description: Bytes and packets per network interface, most bytes first. Shows which interfaces move
+--   the most data. Only OK records.
 -- fields: interface-id bytes packets
 SELECT interface_id, sum(bytes) AS bytes, sum(packets) AS packets
 FROM {{ database }}.{{ table }}

@@ -1,6 +1,6 @@
 -- name: flows-between-hosts-on-port
--- description: Every flow record from one address to another on one destination port and protocol (seed
---   article 000: "HTTP from 192.0.2.1 to 192.0.2.10"), oldest first. Use it to check connectivity
+-- description: Every flow record from one address to another on one destination port and protocol (for
+--   example: HTTP from 192.0.2.1 to 192.0.2.10), oldest first. Use it to check connectivity
 --   between two hosts. Only OK records.
 -- fields: interface-id srcaddr dstaddr srcport dstport protocol packets bytes end action
 -- param: srcaddr ip  Source IP address, e.g. 10.0.1.10

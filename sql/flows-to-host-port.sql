@@ -1,6 +1,6 @@
 -- name: flows-to-host-port
--- description: Every flow record to one destination address and port over one protocol (seed article 000:
---   "which flows reached 192.0.2.1 on UDP 123?"), oldest first. Use it to check whether traffic reached
+-- description: Every flow record to one destination address and port over one protocol (for example:
+--   which flows reached 192.0.2.1 on UDP 123?), oldest first. Use it to check whether traffic reached
 --   a server at all and whether it was accepted. Only OK records.
 -- fields: interface-id srcaddr dstaddr srcport dstport protocol packets bytes end action
 -- param: address ip  Destination IP address, e.g. 10.0.1.25

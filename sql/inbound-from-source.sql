@@ -1,6 +1,6 @@
 -- name: inbound-from-source
 -- description: Inbound traffic from one source address to one network interface's address, as flows per
---   destination port and action (ACCEPT or REJECT), most flows first (seed article 001). Shows what a
+--   destination port and action (ACCEPT or REJECT), most flows first. Shows what a
 --   given client tried to reach and whether it was let in. Only OK records.
 -- fields: interface-id srcaddr dstaddr dstport action
 -- param: interface_id string  Network interface ID, e.g. eni-0123456789abcdef0

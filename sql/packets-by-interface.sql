@@ -1,6 +1,6 @@
 -- name: packets-by-interface
--- description: Packets and bytes per network interface, most packets first (seed article 004, "packets per
---   interface"). Many small packets can mean scans or floods. Only OK records.
+-- description: Packets and bytes per network interface, most packets first. Many small packets can mean
+--   scans or floods. Only OK records.
 -- fields: interface-id bytes packets
 SELECT interface_id, sum(bytes) AS bytes, sum(packets) AS packets
 FROM {{ database }}.{{ table }}

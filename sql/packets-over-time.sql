@@ -1,6 +1,6 @@
 -- name: packets-over-time
--- description: Total packets per hour, by the hour (UTC) in which each flow started, oldest hour first (seed
---   article 004). Shows when traffic peaks. Hours without traffic do not appear. Only OK records.
+-- description: Total packets per hour, by the hour (UTC) in which each flow started, oldest hour first.
+--   Shows when traffic peaks. Hours without traffic do not appear. Only OK records.
 -- fields: packets
 SELECT date_format(from_unixtime(start - start % 3600), '%Y-%m-%d %H:00') AS hour_utc, sum(packets) AS packets
 FROM {{ database }}.{{ table }}

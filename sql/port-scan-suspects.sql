@@ -1,6 +1,6 @@
 -- name: port-scan-suspects
 -- description: Sources whose REJECTed flows hit at least min_ports distinct destination ports - the usual
---   sign of a port scan (seed article 003 use case) - with the number of distinct ports and of rejected
+--   sign of a port scan - with the number of distinct ports and of rejected
 --   flows, widest scan first. Only OK records.
 -- fields: srcaddr dstport action
 -- param: min_ports int(1..65536) default=20  Fewest distinct rejected destination ports that make a suspect

@@ -1,6 +1,6 @@
 -- name: port-usage-between-hosts
 -- description: Which destination ports and protocols one host used to talk to another, with the packets
---   sent on each, most packets first (seed article 000). Shows what two servers actually exchange.
+--   sent on each, most packets first. Shows what two servers actually exchange.
 --   Only OK records.
 -- fields: srcaddr dstaddr dstport protocol packets
 -- param: srcaddr ip  Source IP address, e.g. 10.0.1.10

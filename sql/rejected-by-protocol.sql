@@ -1,6 +1,6 @@
 -- name: rejected-by-protocol
 -- description: REJECTed flows per IANA protocol number (6 TCP, 17 UDP, 1 ICMP, 58 ICMPv6) and each
---   protocol's share of all rejected flows, from 0 to 1 (seed article 004). Only OK records.
+--   protocol's share of all rejected flows, from 0 to 1. Only OK records.
 -- fields: protocol action
 SELECT protocol, count(*) AS rejected_flows,
        CAST(count(*) AS double) / sum(count(*)) OVER () AS share

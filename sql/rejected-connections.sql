@@ -1,6 +1,6 @@
 -- name: rejected-connections
 -- description: REJECTed traffic per source, destination and destination port (any protocol), with the
---   number of rejected flows, most first (seed article 004, "REJECTed connections/ports"). Only OK records.
+--   number of rejected flows, most first: which connections and ports are blocked. Only OK records.
 -- fields: srcaddr dstaddr dstport action
 SELECT srcaddr, dstaddr, dstport, count(*) AS rejected_flows
 FROM {{ database }}.{{ table }}

@@ -1,6 +1,6 @@
 -- name: rejected-sources
--- description: Source addresses whose traffic was REJECTed, with the number of rejected flows, most first
---   (seed article 004, "REJECT source IP addresses"). Shows who keeps knocking. Only OK records.
+-- description: Source addresses whose traffic was REJECTed, with the number of rejected flows, most first.
+--   Shows who keeps knocking. Only OK records.
 -- fields: srcaddr action
 SELECT srcaddr, count(*) AS rejected_flows
 FROM {{ database }}.{{ table }}

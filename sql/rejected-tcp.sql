@@ -1,6 +1,6 @@
 -- name: rejected-tcp
 -- description: REJECTed TCP traffic (protocol 6) as flows per source, destination and destination port,
---   most flows first (seed article 003). Shows blocked connection attempts and the rules that block them.
+--   most flows first. Shows blocked connection attempts and the rules that block them.
 --   Only OK records.
 -- fields: srcaddr dstaddr dstport protocol action
 SELECT srcaddr, dstaddr, dstport, count(*) AS rejected_flows

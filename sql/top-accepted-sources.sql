@@ -1,6 +1,6 @@
 -- name: top-accepted-sources
--- description: The 10 source addresses with the most ACCEPTed flows (seed article 003). Shows who uses the
---   network most often. Only OK records.
+-- description: The 10 source addresses with the most ACCEPTed flows. Shows who uses the network most
+--   often. Only OK records.
 -- fields: srcaddr action
 SELECT srcaddr, count(*) AS flows
 FROM {{ database }}.{{ table }}

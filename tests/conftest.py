@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gzip
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -13,24 +13,11 @@ import pytest
 from flowkit import queries
 from flowkit.layout import Layout
 from flowkit.settings import load
+from tests.documented import AWS_DEFAULT_FORMAT
+from tests.synths import CONFIGS, Synth, example_context, synthesize
 
 # The AWS default format, spelled out (VPC user guide), and the Parquet physical types of its fields.
-DEFAULT_FIELDS = [
-    "version",
-    "account-id",
-    "interface-id",
-    "srcaddr",
-    "dstaddr",
-    "srcport",
-    "dstport",
-    "protocol",
-    "packets",
-    "bytes",
-    "start",
-    "end",
-    "action",
-    "log-status",
-]
+DEFAULT_FIELDS = list(AWS_DEFAULT_FORMAT)
 PARQUET_TYPES = {
     "version": "INTEGER",
     "srcport": "INTEGER",
@@ -151,3 +138,44 @@ def aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent/aws-config")
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/aws-credentials")
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+
+# -- synthesized apps (tests/synths.py), shared by the stack, demo and real-engine tests -----------------
+@pytest.fixture(scope="session")
+def synth_config(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str], Synth]]:
+    """``synth_config(name)``: the (cached) synth of one of CONFIGS."""
+    cache: dict[str, Synth] = {}
+
+    def get(name: str) -> Synth:
+        if name not in cache:
+            context = {**example_context(), **CONFIGS[name]}
+            cache[name] = synthesize(context, tmp_path_factory.mktemp(f"cdk-{name}"))
+        return cache[name]
+
+    yield get
+
+
+@pytest.fixture(scope="session")
+def feature_flags() -> dict[str, Any]:
+    """The feature flags of the shipped cdk.json (every synth must use them, like `cdk synth` does)."""
+    return {k: v for k, v in example_context().items() if k.startswith("@")}
+
+
+@pytest.fixture(scope="session", params=sorted(CONFIGS))
+def any_synth(request: pytest.FixtureRequest, synth_config: Callable[[str], Synth]) -> Synth:
+    return synth_config(request.param)
+
+
+@pytest.fixture(scope="session")
+def default_synth(synth_config: Callable[[str], Synth]) -> Synth:
+    return synth_config("default")
+
+
+@pytest.fixture(scope="session")
+def text_kms_synth(synth_config: Callable[[str], Synth]) -> Synth:
+    return synth_config("text_kms")
+
+
+@pytest.fixture(scope="session")
+def eni_reject_synth(synth_config: Callable[[str], Synth]) -> Synth:
+    return synth_config("eni_reject")

@@ -12,23 +12,26 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import sys
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager, nullcontext, suppress
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from flowkit.aws import stack_outputs as outputs
-from flowkit.aws.deployed import AwsError, Deployed, describe_error, stderr_line
-from flowkit.aws.deployed import client as aws_client
+from flowkit.aws.deployed import Deployed
+from flowkit.aws.session import AwsError, client, describe_error
 from flowkit.errors import FAILED
 from flowkit.layout import iso_utc
+from flowkit.messages import Notify, Progress, no_progress, silent
+
+if TYPE_CHECKING:
+    from flowkit.queries import QueryTemplate, RenderContext
 
 MB = 10**6
 TB = 10**12
@@ -151,22 +154,14 @@ def _call(what: str, method: Callable[..., Any], **kwargs: Any) -> Any:
         raise AthenaError(f"Athena {what}: {err}") from None
 
 
-def _spinner(enabled: bool) -> AbstractContextManager[Any]:
-    if enabled and sys.stderr.isatty():
-        from rich.console import Console
-
-        return Console(stderr=True).status("Athena query QUEUED")
-    return nullcontext()
-
-
 def wait(
-    client: Any,
+    athena: Any,
     execution_id: str,
     *,
     sleep: Callable[[float], None] = time.sleep,
     first_delay: float = 0.25,
     max_delay: float = 2.0,
-    progress: bool = True,
+    progress: Progress = no_progress,
 ) -> dict[str, Any]:
     """Poll GetQueryExecution with exponential backoff until the query ends; return QueryExecution.
 
@@ -174,57 +169,49 @@ def wait(
     """
     delay = first_delay
     started = time.monotonic()
-    with _spinner(progress) as status:
-        try:
-            while True:
-                execution = _call("GetQueryExecution", client.get_query_execution,
-                                  QueryExecutionId=execution_id)["QueryExecution"]
-                state = execution.get("Status", {}).get("State", "")
-                if state in TERMINAL_STATES:
-                    return dict(execution)
-                if status is not None:
-                    status.update(f"Athena query {state} ({time.monotonic() - started:.0f} s)")
-                sleep(delay)
-                delay = min(delay * 2, max_delay)
-        except KeyboardInterrupt:
-            with suppress(ClientError, BotoCoreError):
-                client.stop_query_execution(QueryExecutionId=execution_id)
-            raise
+    try:
+        while True:
+            execution = _call("GetQueryExecution", athena.get_query_execution,
+                              QueryExecutionId=execution_id)["QueryExecution"]
+            state = execution.get("Status", {}).get("State", "")
+            if state in TERMINAL_STATES:
+                return dict(execution)
+            progress(f"Athena query {state} ({time.monotonic() - started:.0f} s)", 0, None)
+            sleep(delay)
+            delay = min(delay * 2, max_delay)
+    except KeyboardInterrupt:
+        with suppress(ClientError, BotoCoreError):
+            athena.stop_query_execution(QueryExecutionId=execution_id)
+        raise
 
 
-def fetch_results(client: Any, execution_id: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+def fetch_results(athena: Any, execution_id: str) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Page through GetQueryResults; the header row (first row of the first page only) is dropped."""
     columns: tuple[str, ...] = ()
     labels: tuple[str, ...] = ()
     types: tuple[str, ...] = ()
     rows: list[tuple[Any, ...]] = []
-    for number, page in enumerate(_pages(client, execution_id)):
-        result_set = page.get("ResultSet", {})
-        if number == 0:
-            info = result_set.get("ResultSetMetadata", {}).get("ColumnInfo", [])
-            columns = tuple(c.get("Name") or c.get("Label", "") for c in info)
-            labels = tuple(c.get("Label") or c.get("Name", "") for c in info)
-            types = tuple(c.get("Type", "varchar") for c in info)
-        page_rows = result_set.get("Rows", [])
-        if number == 0 and page_rows and _is_header(page_rows[0], (columns, labels)):
-            page_rows = page_rows[1:]
-        for row in page_rows:
-            data = row.get("Data", [])
-            rows.append(tuple(convert_value(t, d) for t, d in zip(types, data, strict=False)))
+    pages = athena.get_paginator("get_query_results").paginate(
+        QueryExecutionId=execution_id, PaginationConfig={"PageSize": PAGE_SIZE})
+    try:
+        for number, page in enumerate(pages):
+            result_set = page.get("ResultSet", {})
+            if number == 0:
+                info = result_set.get("ResultSetMetadata", {}).get("ColumnInfo", [])
+                columns = tuple(c.get("Name") or c.get("Label", "") for c in info)
+                labels = tuple(c.get("Label") or c.get("Name", "") for c in info)
+                types = tuple(c.get("Type", "varchar") for c in info)
+            page_rows = result_set.get("Rows", [])
+            if number == 0 and page_rows and _is_header(page_rows[0], (columns, labels)):
+                page_rows = page_rows[1:]
+            for row in page_rows:
+                data = row.get("Data", [])
+                rows.append(tuple(convert_value(t, d) for t, d in zip(types, data, strict=False)))
+    except ClientError as err:
+        raise AthenaError(f"Athena {describe_error(err)}") from None
+    except BotoCoreError as err:
+        raise AthenaError(f"Athena GetQueryResults: {err}") from None
     return list(columns), rows
-
-
-def _pages(client: Any, execution_id: str) -> Iterator[dict[str, Any]]:
-    token: str | None = None
-    while True:
-        kwargs: dict[str, Any] = {"QueryExecutionId": execution_id, "MaxResults": PAGE_SIZE}
-        if token:
-            kwargs["NextToken"] = token
-        page = _call("GetQueryResults", client.get_query_results, **kwargs)
-        yield page
-        token = page.get("NextToken")
-        if not token:
-            return
 
 
 def _is_header(row: Mapping[str, Any], names: Sequence[tuple[str, ...]]) -> bool:
@@ -238,24 +225,23 @@ def _reason(execution: Mapping[str, Any]) -> str:
     return str(reason or "no reason given")
 
 
-def run_query(
-    client: Any,
+def execute(
+    athena: Any,
     sql: str,
     *,
     database: str,
     workgroup: str,
     parameters: Sequence[str] = (),
     results_location: str | None = None,
-    progress: bool = True,
-    report: Callable[[str], None] | None = None,
+    notify: Notify = silent,
+    progress: Progress = no_progress,
     sleep: Callable[[float], None] = time.sleep,
 ) -> AthenaResult:
-    """Start ``sql`` in ``workgroup``/``database``, wait, page the results; report id and cost to stderr.
+    """Start ``sql`` in ``workgroup``/``database``, wait, page the results; notify the id and the cost.
 
     FAILED or CANCELLED (including a workgroup's BytesScannedCutoffPerQuery) raises AthenaError
     with Athena's reason.
     """
-    say = report or stderr_line
     request: dict[str, Any] = {
         "QueryString": sql,
         "QueryExecutionContext": {"Database": database},
@@ -265,36 +251,36 @@ def run_query(
         request["ExecutionParameters"] = list(parameters)
     if results_location:
         request["ResultConfiguration"] = {"OutputLocation": results_location}
-    execution_id = _call("StartQueryExecution", client.start_query_execution, **request)["QueryExecutionId"]
-    say(f"Athena query execution id: {execution_id} (workgroup {workgroup})")
-    execution = wait(client, execution_id, sleep=sleep, progress=progress)
+    execution_id = _call("StartQueryExecution", athena.start_query_execution, **request)["QueryExecutionId"]
+    notify(f"Athena query execution id: {execution_id} (workgroup {workgroup})")
+    execution = wait(athena, execution_id, sleep=sleep, progress=progress)
     state = execution["Status"]["State"]
     scanned = int(execution.get("Statistics", {}).get("DataScannedInBytes", 0) or 0)
-    say(cost_line(scanned, state))
+    notify(cost_line(scanned, state))
     if state != "SUCCEEDED":
         raise AthenaError(f"Athena query {execution_id} {state}: {_reason(execution)}")
-    columns, rows = fetch_results(client, execution_id)
+    columns, rows = fetch_results(athena, execution_id)
     return AthenaResult(execution_id, columns, rows, scanned)
 
 
 def run_saved(
     session: Any,
     deployed: Deployed,
-    template: Any,
+    template: QueryTemplate,
     values: Mapping[str, str],
-    ctx: Any,
+    ctx: RenderContext,
     *,
     since: datetime | None = None,
     until: datetime | None = None,
-    progress: bool = True,
-    report: Callable[[str], None] | None = None,
+    notify: Notify = silent,
+    progress: Progress = no_progress,
     sleep: Callable[[float], None] = time.sleep,
 ) -> AthenaResult:
     """Render one saved query for the deployed table and run it with ``?`` values as ExecutionParameters.
 
-    ``ctx`` is a ``queries.RenderContext`` from the settings; its database, table, key layout and (when
-    the deployment records them) fields are replaced by the deployed ones, so the SQL matches the table
-    in the account. A query needing a field the table lacks, or bad parameters, raise ``queries.QueryError``.
+    ``ctx`` is the RenderContext of the settings; its database, table, key layout and (when the
+    deployment records them) fields are replaced by the deployed ones, so the SQL matches the table
+    in the account. A query needing a field the table lacks, or bad parameters, raise QueryError.
     """
     from flowkit import queries
 
@@ -313,9 +299,6 @@ def run_saved(
     coerced = queries.coerce_params(template, values)
     sql = queries.render(template, ctx, since, until)
     parameters = queries.athena_execution_parameters(template, coerced)
-    return run_query(aws_client(session, "athena"), sql, database=deployed.database,
-                     workgroup=deployed.workgroup, parameters=parameters,
-                     results_location=deployed.results_location,
-                     progress=progress, report=report, sleep=sleep)
-
-
+    return execute(client(session, "athena"), sql, database=deployed.database, workgroup=deployed.workgroup,
+                   parameters=parameters, results_location=deployed.results_location,
+                   notify=notify, progress=progress, sleep=sleep)

@@ -6,25 +6,19 @@ names from cdk.json, so they follow what is in the account even if cdk.json chan
 
 from __future__ import annotations
 
-import os
 import re
-import sys
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from flowkit.aws import stack_outputs as outputs
+from flowkit.aws.session import AwsError, client, describe_error
 from flowkit.catalogue import Field, FieldSpecError, resolve
-from flowkit.errors import KitError
 from flowkit.layout import FileFormat, Layout, normalize_prefix
+from flowkit.messages import Notify, silent
 from flowkit.settings import stack_name
-
-
-class AwsError(KitError):
-    """A one-line problem talking to AWS (base of the Athena, fetch and lookup errors)."""
 
 
 class DeployedError(AwsError):
@@ -45,10 +39,7 @@ class Deployed:
 
     investigation: str
     bucket: str
-    key_prefix: str
-    file_format: FileFormat
-    hive: bool
-    hourly: bool
+    layout: Layout
     database: str
     table: str
     workgroup: str
@@ -58,35 +49,8 @@ class Deployed:
     fields: tuple[Field, ...] | None = None
 
     @property
-    def layout(self) -> Layout:
-        return Layout(self.file_format, self.hive, self.hourly, self.key_prefix)
-
-    @property
     def storage(self) -> Storage:
         return Storage(self.bucket, self.layout)
-
-
-def make_session(profile: str | None = None, region: str | None = None) -> boto3.Session:
-    """A boto3 session following the usual AWS environment, with optional profile/region overrides.
-
-    Region: ``region``, else AWS_REGION, else boto3's own resolution (AWS_DEFAULT_REGION, then the
-    profile's ``region``). boto3 itself does not read AWS_REGION, which the AWS SDKs and CLI v2 honour.
-    """
-    region = region or os.environ.get("AWS_REGION", "").strip() or None
-    try:
-        return boto3.Session(profile_name=profile, region_name=region)
-    except BotoCoreError as err:
-        raise AwsError(f"AWS session: {err}") from None
-
-
-def describe_error(err: Exception) -> str:
-    """One line for a botocore error (no traceback)."""
-    if isinstance(err, ClientError):
-        error = err.response.get("Error", {})
-        code = error.get("Code", "Error")
-        message = error.get("Message", str(err))
-        return f"{err.operation_name}: {code}: {message}"
-    return str(err)
 
 
 _NOT_FOUND = "not found (deploy it first, and check the AWS account and region)"
@@ -161,9 +125,6 @@ def _fields(values: dict[str, str], stack: str) -> tuple[Field, ...] | None:
         raise DeployedError(f"stack {stack}: output {outputs.TABLE_COLUMNS}: {err}") from None
 
 
-def stderr_line(line: str) -> None:
-    """Default sink for notes and progress lines: stderr, flushed."""
-    print(line, file=sys.stderr, flush=True)
 
 
 def lookup_storage(investigation: str, session: boto3.Session) -> Storage:
@@ -173,23 +134,19 @@ def lookup_storage(investigation: str, session: boto3.Session) -> Storage:
     return Storage(_require(values, name, outputs.BUCKET_NAME), _layout(values, name))
 
 
-def lookup(investigation: str, session: boto3.Session, note: Callable[[str], None] | None = None) -> Deployed:
+def lookup(investigation: str, session: boto3.Session, notify: Notify = silent) -> Deployed:
     """All names of a deployed investigation, from its storage and analytics stacks.
 
-    Without a TableColumns output (deployed by an older kit) ``fields`` is None and ``note`` (default:
-    stderr) gets one line saying the settings' fields will be assumed.
+    Without a TableColumns output (deployed by an older kit) ``fields`` is None and ``notify`` gets
+    one line saying the settings' fields will be assumed.
     """
     storage = lookup_storage(investigation, session)
     name = stack_name(investigation, "analytics")
     values = stack_outputs(client(session, "cloudformation"), name)
-    layout = storage.layout
     found = Deployed(
         investigation=investigation,
         bucket=storage.bucket,
-        key_prefix=layout.key_prefix,
-        file_format=layout.file_format,
-        hive=layout.hive,
-        hourly=layout.hourly,
+        layout=storage.layout,
         database=_require(values, name, outputs.DATABASE_NAME),
         table=_require(values, name, outputs.TABLE_NAME),
         workgroup=_require(values, name, outputs.WORKGROUP_NAME),
@@ -197,18 +154,6 @@ def lookup(investigation: str, session: boto3.Session, note: Callable[[str], Non
         fields=_fields(values, name),
     )
     if found.fields is None:
-        say = note or stderr_line
-        say(f"note: stack {name} has no {outputs.TABLE_COLUMNS} output (deployed by an older kit); "
-            "assuming the table has the log_fields of the settings")
+        notify(f"note: stack {name} has no {outputs.TABLE_COLUMNS} output (deployed by an older kit); "
+               "assuming the table has the log_fields of the settings")
     return found
-
-
-ServiceName = Literal["s3", "athena", "cloudformation", "glue", "sts"]
-
-
-def client(session: boto3.Session, service: ServiceName) -> Any:
-    """A boto3 client; a missing region or bad configuration becomes a one-line AwsError."""
-    try:
-        return session.client(service)
-    except BotoCoreError as err:
-        raise AwsError(f"AWS {service} client: {err}") from None

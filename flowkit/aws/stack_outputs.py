@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from flowkit.layout import Layout
+
 # storage stack
 BUCKET_NAME = "BucketName"
 BUCKET_ARN = "BucketArn"
@@ -34,9 +36,9 @@ ANALYTICS_OUTPUTS: tuple[str, ...] = (DATABASE_NAME, TABLE_NAME, WORKGROUP_NAME,
 RESULTS_PREFIX = "athena-results/"
 
 
-def layout_description(file_format: str, hive: bool, hourly: bool) -> str:
-    """The value of the LogLayout output."""
-    return f"{file_format} hive={str(hive).lower()} hourly={str(hourly).lower()}"
+def layout_description(layout: Layout) -> str:
+    """The value of the LogLayout output (the key prefix has outputs of its own)."""
+    return f"{layout.file_format} hive={str(layout.hive).lower()} hourly={str(layout.hourly).lower()}"
 
 
 def table_columns(field_names: Iterable[str]) -> str:

@@ -73,8 +73,12 @@ def not_in(reserved: set[str], message: str) -> AfterValidator:
     return AfterValidator(check)
 
 
-GLUE_RULE = matching(GLUE_NAME, "must be lower-case letters, digits and '_' (Athena/Glue name)")
 OWN_NAME = "choose a name of the investigation's own"
+GlueName = Annotated[
+    str | None,
+    matching(GLUE_NAME, "must be lower-case letters, digits and '_' (Athena/Glue name)"),
+    not_in(RESERVED_DATABASES, f"already exists in every account; {OWN_NAME}"),
+]
 
 
 def _as_list(value: Any) -> Any:
@@ -123,10 +127,8 @@ class Settings(BaseModel):
     lookback_days: Annotated[StrictInt, between(1, 366, "must be between 1 and 366 days")] = 7
     query_limit_gb: Annotated[StrictFloat, between(
         0.01, 1_000_000, "must be between 0.01 (10 MB, Athena's minimum) and 1000000")] = 10
-    database: Annotated[str | None, GLUE_RULE, not_in(
-        RESERVED_DATABASES, f"already exists in every account; {OWN_NAME}")] = None
-    table: Annotated[str | None, GLUE_RULE, not_in(
-        RESERVED_DATABASES, f"already exists in every account; {OWN_NAME}")] = None
+    database: GlueName = None
+    table: GlueName = None
     workgroup: Annotated[str | None,
                          matching(WORKGROUP_NAME, "must be 1-128 letters, digits, '.', '_' or '-'"),
                          not_in(RESERVED_WORKGROUPS, f"is Athena's built-in workgroup; {OWN_NAME}")] = None
@@ -147,18 +149,13 @@ class Settings(BaseModel):
     def _upper(cls, value: Any) -> Any:
         return value.strip().upper() if isinstance(value, str) else value
 
-    @field_validator("aggregation_seconds", "log_retention_days", "lookback_days", mode="before")
+    @field_validator("aggregation_seconds", "log_retention_days", "lookback_days", "query_limit_gb",
+                     mode="before")
     @classmethod
-    def _ints(cls, value: Any) -> Any:
-        if isinstance(value, str) and re.fullmatch(r"\s*\d+\s*", value):
-            return int(value)
-        return value
-
-    @field_validator("query_limit_gb", mode="before")
-    @classmethod
-    def _float(cls, value: Any) -> Any:
+    def _numbers(cls, value: Any) -> Any:
+        """``-c`` gives text: "60" becomes 60, "2.5" becomes 2.5; the field's strict type checks the rest."""
         if isinstance(value, str) and re.fullmatch(r"\s*\d+(?:\.\d*)?\s*", value):
-            return float(value)
+            return float(value) if "." in value else int(value)
         return value
 
     @field_validator("log_fields", mode="before")

@@ -65,8 +65,8 @@ def expect_start(stub: Stubber, params: list[str] | None = None) -> None:
 def run(client: Any, lines: list[str], params: list[str] | None = None,
         sleeps: list[float] | None = None) -> athena.AthenaResult:
     sink: list[float] = sleeps if sleeps is not None else []
-    return athena.run_query(client, "SELECT 1", database="db", workgroup="wg", parameters=params or [],
-                            progress=False, report=lines.append, sleep=sink.append)
+    return athena.execute(client, "SELECT 1", database="db", workgroup="wg", parameters=params or [],
+                          notify=lines.append, sleep=sink.append)
 
 
 # -- moto: the real request/response path ---------------------------------------------------------
@@ -80,8 +80,8 @@ def test_moto_run_query_types_rows_and_passes_parameters(mocked: boto3.Session) 
               row("10.0.0.2", None, "1.5", None, "2024-05-01 14:05:06.123")],
         column_info=column_info()))
     lines: list[str] = []
-    result = athena.run_query(client, "SELECT 1", database="db", workgroup="wg",
-                              parameters=["'10.0.0.1'", "443"], progress=False, report=lines.append)
+    result = athena.execute(client, "SELECT 1", database="db", workgroup="wg",
+                            parameters=["'10.0.0.1'", "443"], notify=lines.append)
     assert result.columns == ["srcaddr", "flows", "share", "note", "first_seen"]
     assert result.rows == [("10.0.0.1", 42, 0.25, "x", "2024-05-01T13:00:00Z"),
                            ("10.0.0.2", None, 1.5, None, "2024-05-01T14:05:06.123000Z")]
@@ -106,11 +106,11 @@ def test_moto_run_saved_renders_for_deployed_names(mocked: boto3.Session, tmp_pa
     )
     template = queries.parse_template(template_path)
     mocked.client("athena").create_work_group(Name="flowlogs-inv")
-    target = Deployed("inv", "bucket", "", "parquet", False, True, "deployed_db", "deployed_table",
+    target = Deployed("inv", "bucket", Layout("parquet", False, True, ""), "deployed_db", "deployed_table",
                       "flowlogs-inv", "s3://bucket/athena-results/")
     local_names = queries.RenderContext("cdk_json_db", "cdk_json_table", resolve("v5"), Layout("text"), 7)
     result = athena.run_saved(mocked, target, template, {"address": "10.0.1.25", "port": "443"}, local_names,
-                              progress=False, report=lambda _: None)
+                              notify=lambda _: None)
     recorded = athena_backends[DEFAULT_ACCOUNT_ID][REGION].executions[result.execution_id]
     # Athena binds strings in single quotes, numbers bare.
     assert recorded.execution_parameters == ["'10.0.1.25'", "443"]
@@ -129,10 +129,10 @@ def test_run_saved_rejects_bad_parameter_before_calling_aws(mocked: boto3.Sessio
                     "SELECT 1 FROM {{ database }}.{{ table }}\n"
                     "WHERE {{ window }} AND dstport = {{ p.port }}\n")
     template = queries.parse_template(path)
-    target = Deployed("inv", "b", "", "parquet", False, True, "d", "t", "wg-missing", "s3://b/r/")
+    target = Deployed("inv", "b", Layout("parquet", False, True, ""), "d", "t", "wg-missing", "s3://b/r/")
     ctx = queries.RenderContext("d", "t", resolve("v5"), Layout(), 7)
     with pytest.raises(queries.QueryError, match="port"):
-        athena.run_saved(mocked, target, template, {"port": "99999"}, ctx, progress=False)
+        athena.run_saved(mocked, target, template, {"port": "99999"}, ctx)
     assert athena_backends[DEFAULT_ACCOUNT_ID][REGION].executions == {}
 
 
@@ -254,8 +254,7 @@ def test_ctrl_c_stops_the_query() -> None:
 
     with stub:
         with pytest.raises(KeyboardInterrupt):
-            athena.run_query(client, "SELECT 1", database="db", workgroup="wg", progress=False,
-                             report=lambda _: None, sleep=interrupt)
+            athena.execute(client, "SELECT 1", database="db", workgroup="wg", sleep=interrupt)
         stub.assert_no_pending_responses()
 
 

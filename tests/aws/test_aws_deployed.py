@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
 import boto3
 import pytest
 
 from flowkit.aws import deployed
+from flowkit.aws import session as aws_session
 from flowkit.layout import Layout
+from tests.moto_stacks import create_stack
 
 STORAGE_OUTPUTS = {
     "BucketName": "flowlogs-demo-logs-123",
@@ -25,13 +25,6 @@ ANALYTICS_OUTPUTS = {
 }
 
 
-def create_stack(name: str, outputs: dict[str, str]) -> None:
-    template = {
-        "AWSTemplateFormatVersion": "2010-09-09",
-        "Resources": {"Topic": {"Type": "AWS::SNS::Topic"}},
-        "Outputs": {key: {"Value": value} for key, value in outputs.items()},
-    }
-    boto3.client("cloudformation").create_stack(StackName=name, TemplateBody=json.dumps(template))
 
 
 def test_lookup_reads_both_stacks(mocked: boto3.Session) -> None:
@@ -93,6 +86,6 @@ def test_inconsistent_log_root_is_reported(mocked: boto3.Session) -> None:
 def test_no_region_is_one_line_error(aws_env: None, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("AWS_DEFAULT_REGION")
     monkeypatch.delenv("AWS_REGION", raising=False)
-    session = deployed.make_session()
+    session = aws_session.make_session()
     with pytest.raises(deployed.AwsError, match="region"):
         deployed.lookup_storage("demo", session)

@@ -126,7 +126,7 @@ def check_window(s3: Any, keys: list[tuple[str, datetime]], layout: Layout, wind
     assert expected and len(expected) < len(keys)
     calls = record_listings(s3)
 
-    summary = fetch.fetch(s3, BUCKET, layout, since, until, out, progress=False)
+    summary = fetch.fetch(s3, BUCKET, layout, since, until, out)
     s3.meta.events.unregister("before-parameter-build.s3.ListObjectsV2", unique_id="record-listings")
 
     assert local_files(out) == expected, window
@@ -152,7 +152,7 @@ def test_given_accounts_and_regions_are_not_discovered(mocked: boto3.Session, tm
     calls = record_listings(s3)
     since, until, hourly_folders, _ = WINDOWS["evening"]
     summary = fetch.fetch(s3, BUCKET, Layout("text", False, True), since, until, tmp_path,
-                          accounts=[ACCOUNTS[1]], regions=["us-east-1"], progress=False)
+                          accounts=[ACCOUNTS[1]], regions=["us-east-1"])
     expected = {k for k, when in keys if f"/{ACCOUNTS[1]}/vpcflowlogs/us-east-1/" in k
                 and in_window(when, True, since, until)}
     assert local_files(tmp_path) == expected
@@ -162,7 +162,7 @@ def test_given_accounts_and_regions_are_not_discovered(mocked: boto3.Session, tm
 
 def run_fetch(s3: Any, out: Path, **kwargs: Any) -> fetch.FetchSummary:
     since, until, _, _ = WINDOWS["evening"]
-    return fetch.fetch(s3, BUCKET, Layout("parquet", True, True), since, until, out, progress=False, **kwargs)
+    return fetch.fetch(s3, BUCKET, Layout("parquet", True, True), since, until, out, **kwargs)
 
 
 @pytest.fixture
@@ -195,60 +195,86 @@ def test_without_manifest_md5_of_single_part_files_proves_completeness(
     assert (tmp_path / victim).read_bytes() == body(victim)
 
 
+class BrokenBody:
+    """An S3 response body that fails, or ends early, after ``keep`` bytes (a connection that broke)."""
+
+    def __init__(self, body: Any, keep: int, error: Exception | None) -> None:
+        self.data, self.keep, self.error, self.sent = body.read(), keep, error, False
+
+    def read(self, amt: int | None = None) -> bytes:
+        if not self.sent:
+            self.sent = True
+            return self.data[: self.keep]
+        if self.error is not None:
+            raise self.error
+        return b""
+
+    def close(self) -> None:
+        pass
+
+
+def break_downloads(s3: Any, broken: Callable[[str], BrokenBody | None]) -> None:
+    """Every GetObject of a key for which ``broken(key)`` gives a body returns that body instead."""
+
+    def remember_key(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+        context["test_key"] = params["Key"]
+
+    def replace_body(parsed: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+        key = context.get("test_key", "")
+        if "Body" in parsed and (body := broken(key)) is not None:
+            body.__init__(parsed["Body"], body.keep, body.error)  # type: ignore[misc]
+            parsed["Body"] = body
+
+    s3.meta.events.register("before-parameter-build.s3.GetObject", remember_key, unique_id="test-key")
+    s3.meta.events.register("after-call.s3.GetObject", replace_body, unique_id="test-body")
+
+
+def heal_downloads(s3: Any) -> None:
+    s3.meta.events.unregister("after-call.s3.GetObject", unique_id="test-body")
+
+
+def failing(keep: int, error: Exception | None) -> BrokenBody:
+    body = BrokenBody.__new__(BrokenBody)
+    body.keep, body.error = keep, error
+    return body
+
+
 def test_interrupted_download_leaves_no_partial_file(
-        hive_bucket: tuple[Any, set[str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        hive_bucket: tuple[Any, set[str]], tmp_path: Path) -> None:
     s3, expected = hive_bucket
     victim = sorted(expected)[len(expected) // 2]
-    real_copy = fetch.copy_body
-
-    def broken_copy(stream: Any, handle: Any, on_bytes: Callable[[int], None]) -> int:
-        if victim.rsplit("/", 1)[1] in handle.name:
-            handle.write(stream.read(5))
-            raise ConnectionResetError("connection reset mid-download")
-        return real_copy(stream, handle, on_bytes)
-
-    monkeypatch.setattr(fetch, "copy_body", broken_copy)
+    break_downloads(s3, lambda key: failing(5, ConnectionResetError("connection reset mid-download"))
+                    if key == victim else None)
     first = run_fetch(s3, tmp_path)
     assert [k for k, _ in first.failed] == [victim]
     assert "connection reset" in first.failed[0][1]
     assert not (tmp_path / victim).exists()
     assert local_files(tmp_path) == expected - {victim}
-    assert not list(tmp_path.rglob("*" + fetch.PART_SUFFIX))
+    assert not list(tmp_path.rglob("*" + fetch.PART_SUFFIX + "*"))
 
-    monkeypatch.setattr(fetch, "copy_body", real_copy)
+    heal_downloads(s3)
     second = run_fetch(s3, tmp_path)
     assert (second.downloaded, second.skipped, second.failed) == (1, len(expected) - 1, [])
     assert (tmp_path / victim).read_bytes() == body(victim)
 
 
 def test_complete_file_is_never_replaced_by_a_partial_one(
-        hive_bucket: tuple[Any, set[str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        hive_bucket: tuple[Any, set[str]], tmp_path: Path) -> None:
     s3, expected = hive_bucket
     run_fetch(s3, tmp_path)
     victim = sorted(expected)[0]
     s3.put_object(Bucket=BUCKET, Key=victim, Body=b"a newer, longer version of the file " * 50)
 
-    def broken_copy(stream: Any, handle: Any, on_bytes: Callable[[int], None]) -> int:
-        handle.write(stream.read(100))
-        raise TimeoutError("read timed out")
-
-    monkeypatch.setattr(fetch, "copy_body", broken_copy)
+    break_downloads(s3, lambda key: failing(100, TimeoutError("read timed out")))
     summary = run_fetch(s3, tmp_path)
     assert [k for k, _ in summary.failed] == [victim]
     assert (tmp_path / victim).read_bytes() == body(victim)
-    assert not list(tmp_path.rglob("*" + fetch.PART_SUFFIX))
+    assert not list(tmp_path.rglob("*" + fetch.PART_SUFFIX + "*"))
 
 
-def test_short_body_is_not_renamed_into_place(
-        hive_bucket: tuple[Any, set[str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_short_body_is_not_renamed_into_place(hive_bucket: tuple[Any, set[str]], tmp_path: Path) -> None:
     s3, expected = hive_bucket
-
-    def short_copy(stream: Any, handle: Any, on_bytes: Callable[[int], None]) -> int:
-        data = stream.read()[:-1]
-        handle.write(data)
-        return len(data)
-
-    monkeypatch.setattr(fetch, "copy_body", short_copy)
+    break_downloads(s3, lambda key: failing(len(body(key)) - 1, None))
     summary = run_fetch(s3, tmp_path)
     assert sorted(k for k, _ in summary.failed) == sorted(expected)
     assert local_files(tmp_path) == set()
@@ -261,8 +287,10 @@ def test_stale_part_files_of_a_killed_run_are_removed(
     victim.parent.mkdir(parents=True)
     stale = victim.parent / f".{victim.name}.k1ll3d{fetch.PART_SUFFIX}"
     stale.write_bytes(b"half")
+    leftover = victim.parent / f".{victim.name}.k1ll3d{fetch.PART_SUFFIX}.9aF3b2C1"  # the transfer manager's
+    leftover.write_bytes(b"half")
     run_fetch(s3, tmp_path)
-    assert not stale.exists()
+    assert not stale.exists() and not leftover.exists()
     assert victim.read_bytes() == body(sorted(expected)[0])
 
 
@@ -270,7 +298,7 @@ def test_other_format_is_reported_not_fetched(mocked: boto3.Session, tmp_path: P
     s3 = mocked.client("s3")
     keys = populate(s3, "parquet", "", False, True)
     since, until, _, _ = WINDOWS["evening"]
-    summary = fetch.fetch(s3, BUCKET, Layout("text", False, True), since, until, tmp_path, progress=False)
+    summary = fetch.fetch(s3, BUCKET, Layout("text", False, True), since, until, tmp_path)
     in_scope = {k for k, when in keys if in_window(when, True, since, until)}
     assert summary.downloaded == 0
     assert set(summary.ignored) == in_scope
@@ -282,7 +310,7 @@ def test_wrong_hive_flag_is_one_clear_error(mocked: boto3.Session, tmp_path: Pat
     populate(s3, "parquet", "", True, True)
     since, until, _, _ = WINDOWS["evening"]
     with pytest.raises(fetch.FetchError, match="Hive-style"):
-        fetch.fetch(s3, BUCKET, Layout("parquet", False, True), since, until, tmp_path, progress=False)
+        fetch.fetch(s3, BUCKET, Layout("parquet", False, True), since, until, tmp_path)
 
 
 def test_empty_window_is_refused(mocked: boto3.Session, tmp_path: Path) -> None:
@@ -305,8 +333,7 @@ def test_missing_bucket_is_one_line_error(mocked: boto3.Session, tmp_path: Path)
 
 
 def test_resolve_storage(mocked: boto3.Session) -> None:
-    storage = fetch.resolve_storage(mocked, bucket="b", key_prefix="/p/q/", file_format="text", hive=True,
-                                    hourly=False)
+    storage = fetch.resolve_storage(mocked, bucket="b", layout=Layout("text", True, False, "/p/q/"))
     assert storage.bucket == "b" and storage.layout == Layout("text", True, False, "p/q")
     with pytest.raises(fetch.FetchError, match="not both"):
         fetch.resolve_storage(mocked, investigation="inv", bucket="b")

@@ -8,7 +8,6 @@ ${packets} ${bytes} ${start} ${end} ${action} ${log-status}``.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +20,10 @@ from moto.core import DEFAULT_ACCOUNT_ID
 
 from flowkit import cli, queries
 from flowkit.aws import athena, deployed
+from flowkit.aws import session as aws_session
 from flowkit.catalogue import Field, resolve
 from flowkit.layout import Layout
+from tests.moto_stacks import create_stack
 
 DEFAULT_FORMAT = ["version", "account-id", "interface-id", "srcaddr", "dstaddr", "srcport", "dstport",
                   "protocol", "packets", "bytes", "start", "end", "action", "log-status"]
@@ -32,14 +33,6 @@ ANALYTICS = {"DatabaseName": "flowlogs_demo", "TableName": "flow_logs", "WorkGro
              "ResultsLocation": "s3://flowlogs-demo-logs/athena-results/"}
 
 
-def create_stack(name: str, outputs: dict[str, str], region: str = "us-east-1") -> None:
-    template = {
-        "AWSTemplateFormatVersion": "2010-09-09",
-        "Resources": {"Topic": {"Type": "AWS::SNS::Topic"}},
-        "Outputs": {key: {"Value": value} for key, value in outputs.items()},
-    }
-    boto3.client("cloudformation", region_name=region).create_stack(StackName=name,
-                                                                    TemplateBody=json.dumps(template))
 
 
 def deploy(analytics: dict[str, str], region: str = "us-east-1") -> None:
@@ -60,27 +53,27 @@ def no_region(aws_env: None, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_aws_region_alone_is_used(no_region: None, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_REGION", "eu-west-3")
-    session = deployed.make_session()
+    session = aws_session.make_session()
     assert session.region_name == "eu-west-3"
-    assert deployed.client(session, "athena").meta.region_name == "eu-west-3"
+    assert aws_session.client(session, "athena").meta.region_name == "eu-west-3"
 
 
 def test_aws_default_region_alone_is_used(no_region: None, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_DEFAULT_REGION", "ap-southeast-2")
-    assert deployed.make_session().region_name == "ap-southeast-2"
+    assert aws_session.make_session().region_name == "ap-southeast-2"
 
 
 def test_aws_region_beats_aws_default_region(no_region: None, monkeypatch: pytest.MonkeyPatch) -> None:
     # AWS SDKs and CLI v2: AWS_REGION takes precedence over AWS_DEFAULT_REGION
     monkeypatch.setenv("AWS_REGION", "eu-west-3")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "ap-southeast-2")
-    assert deployed.make_session().region_name == "eu-west-3"
+    assert aws_session.make_session().region_name == "eu-west-3"
 
 
 def test_explicit_region_wins(no_region: None, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_REGION", "eu-west-3")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "ap-southeast-2")
-    assert deployed.make_session(region="ca-central-1").region_name == "ca-central-1"
+    assert aws_session.make_session(region="ca-central-1").region_name == "ca-central-1"
 
 
 def test_profile_region_applies_without_env(no_region: None, monkeypatch: pytest.MonkeyPatch,
@@ -88,22 +81,22 @@ def test_profile_region_applies_without_env(no_region: None, monkeypatch: pytest
     config = tmp_path / "config"
     config.write_text("[profile inv]\nregion = sa-east-1\n")
     monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
-    assert deployed.make_session(profile="inv").region_name == "sa-east-1"
+    assert aws_session.make_session(profile="inv").region_name == "sa-east-1"
     monkeypatch.setenv("AWS_REGION", "eu-west-3")  # the environment overrides a profile's setting
-    assert deployed.make_session(profile="inv").region_name == "eu-west-3"
+    assert aws_session.make_session(profile="inv").region_name == "eu-west-3"
 
 
 def test_empty_aws_region_is_unset(no_region: None, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_REGION", "")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "ap-southeast-2")
-    assert deployed.make_session().region_name == "ap-southeast-2"
+    assert aws_session.make_session().region_name == "ap-southeast-2"
 
 
 def test_lookup_finds_stacks_in_the_aws_region(no_region: None, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_REGION", "eu-west-3")
     with mock_aws():
         deploy(ANALYTICS, region="eu-west-3")
-        found = deployed.lookup("demo", deployed.make_session(), note=lambda _: None)
+        found = deployed.lookup("demo", aws_session.make_session(), notify=lambda _: None)
     assert found.database == "flowlogs_demo"
 
 
@@ -127,7 +120,7 @@ def test_lookup_reads_table_columns_in_order(mocked: boto3.Session) -> None:
     names = ["version", "start", "log-status", "srcaddr", "tcp-flags", "reject-reason"]
     deploy({**ANALYTICS, "TableColumns": ",".join(names)})
     notes: list[str] = []
-    found = deployed.lookup("demo", mocked, note=notes.append)
+    found = deployed.lookup("demo", mocked, notify=notes.append)
     assert found.fields is not None
     assert [f.name for f in found.fields] == names
     assert [f.column for f in found.fields] == ["version", "start", "log_status", "srcaddr", "tcp_flags",
@@ -138,7 +131,7 @@ def test_lookup_reads_table_columns_in_order(mocked: boto3.Session) -> None:
 def test_unknown_name_in_table_columns_is_a_one_line_error(mocked: boto3.Session) -> None:
     deploy({**ANALYTICS, "TableColumns": "version,start,log-status,tcp_flagz"})
     with pytest.raises(deployed.DeployedError) as err:
-        deployed.lookup("demo", mocked, note=lambda _: None)
+        deployed.lookup("demo", mocked, notify=lambda _: None)
     message = str(err.value)
     assert message.startswith("stack flowlogs-demo-analytics: output TableColumns")
     assert "tcp_flagz" in message and "\n" not in message
@@ -147,24 +140,24 @@ def test_unknown_name_in_table_columns_is_a_one_line_error(mocked: boto3.Session
 def test_empty_name_in_table_columns_is_reported(mocked: boto3.Session) -> None:
     deploy({**ANALYTICS, "TableColumns": "version,,start,log-status"})
     with pytest.raises(deployed.DeployedError, match="output TableColumns is 'version,,start,log-status'"):
-        deployed.lookup("demo", mocked, note=lambda _: None)
+        deployed.lookup("demo", mocked, notify=lambda _: None)
 
 
 def test_missing_table_columns_means_unknown_fields_and_one_note(mocked: boto3.Session) -> None:
     deploy(ANALYTICS)
     notes: list[str] = []
-    found = deployed.lookup("demo", mocked, note=notes.append)
+    found = deployed.lookup("demo", mocked, notify=notes.append)
     assert found.fields is None
     assert len(notes) == 1 and "TableColumns" in notes[0] and "flowlogs-demo-analytics" in notes[0]
 
 
-def test_missing_table_columns_note_goes_to_stderr(mocked: boto3.Session,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_lookup_prints_nothing_itself(mocked: boto3.Session, capsys: pytest.CaptureFixture[str]) -> None:
+    """The domain never prints: the note goes only to the notify it is given (the CLI's stderr, see
+    test_cli_older_deployment_uses_settings_with_a_note)."""
     deploy(ANALYTICS)
     deployed.lookup("demo", mocked)
     captured = capsys.readouterr()
-    assert captured.out == ""
-    assert captured.err.count("\n") == 1 and "TableColumns" in captured.err
+    assert (captured.out, captured.err) == ("", "")
 
 
 # -- run_saved uses the deployed fields ----------------------------------------------------------------
@@ -182,7 +175,7 @@ def template(tmp_path: Path, fields: str) -> queries.QueryTemplate:
 
 
 def target(fields: tuple[Field, ...] | None) -> deployed.Deployed:
-    return deployed.Deployed("demo", "b", "", "text", False, True, "flowlogs_demo", "flow_logs",
+    return deployed.Deployed("demo", "b", Layout("text", False, True, ""), "flowlogs_demo", "flow_logs",
                              "flowlogs-demo", "s3://b/athena-results/", fields=fields)
 
 
@@ -195,7 +188,7 @@ def test_query_needing_a_field_the_deployed_table_lacks_is_refused(mocked: boto3
     mocked.client("athena").create_work_group(Name="flowlogs-demo")
     with pytest.raises(queries.QueryError) as err:
         athena.run_saved(mocked, target(resolve(DEFAULT_FORMAT)), template(tmp_path, "srcaddr tcp-flags"), {},
-                         settings_ctx("v5"), progress=False, report=lambda _: None)  # v5 has tcp-flags
+                         settings_ctx("v5"), notify=lambda _: None)  # v5 has tcp-flags
     message = str(err.value)
     assert "tcp-flags" in message and "flowlogs_demo.flow_logs" in message and "TableColumns" in message
     assert "\n" not in message
@@ -205,11 +198,11 @@ def test_query_needing_a_field_the_deployed_table_lacks_is_refused(mocked: boto3
 def test_rendered_sql_follows_the_deployed_fields(mocked: boto3.Session, tmp_path: Path) -> None:
     mocked.client("athena").create_work_group(Name="flowlogs-demo")
     run = athena.run_saved(mocked, target(resolve("all")), template(tmp_path, "srcaddr"), {},
-                           settings_ctx("aws-default"), progress=False, report=lambda _: None)
+                           settings_ctx("aws-default"), notify=lambda _: None)
     sql = str(executions()[run.execution_id].query)
     assert "tcp_flags" in sql and "ecs_task_id" in sql
     run = athena.run_saved(mocked, target(resolve(DEFAULT_FORMAT)), template(tmp_path, "srcaddr"), {},
-                           settings_ctx("all"), progress=False, report=lambda _: None)
+                           settings_ctx("all"), notify=lambda _: None)
     sql = str(executions()[run.execution_id].query)
     assert "tcp_flags" not in sql and "ecs_task_id" not in sql
 
@@ -217,12 +210,12 @@ def test_rendered_sql_follows_the_deployed_fields(mocked: boto3.Session, tmp_pat
 def test_without_deployed_fields_the_settings_fields_apply(mocked: boto3.Session, tmp_path: Path) -> None:
     mocked.client("athena").create_work_group(Name="flowlogs-demo")
     run = athena.run_saved(mocked, target(None), template(tmp_path, "srcaddr tcp-flags"), {},
-                           settings_ctx("v5"), progress=False, report=lambda _: None)
+                           settings_ctx("v5"), notify=lambda _: None)
     sql = str(executions()[run.execution_id].query)
     assert "tcp_flags" in sql and "ecs_task_id" not in sql
     with pytest.raises(queries.QueryError, match="ecs-task-id.*flow log format does not record"):
         athena.run_saved(mocked, target(None), template(tmp_path, "ecs-task-id"), {}, settings_ctx("v5"),
-                         progress=False, report=lambda _: None)
+                         notify=lambda _: None)
 
 
 # -- through the CLI ---------------------------------------------------------------------------------

@@ -80,7 +80,7 @@ from datetime import datetime
 from pathlib import Path
 from flowkit import sample
 began = time.perf_counter()
-s = sample.write_sample(Path(sys.argv[1]), file_format="text", days=int(sys.argv[2]),
+s = sample.write_sample(Path(sys.argv[1]), days=int(sys.argv[2]),
                         flows_per_day=int(sys.argv[3]), now=datetime.fromisoformat(sys.argv[4]))
 print(json.dumps({"records": s.records, "files": s.files, "seconds": time.perf_counter() - began}))
 """

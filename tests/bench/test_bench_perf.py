@@ -21,7 +21,8 @@ from typing import Any
 
 import pytest
 
-from flowkit import engine, queries, sample
+from flowkit import queries, sample
+from flowkit.local import Result, Window, run_saved
 from flowkit.settings import load
 
 pytestmark = pytest.mark.bench
@@ -41,14 +42,14 @@ def _context() -> queries.RenderContext:
                                      "file_format": "text", "log_fields": "v5"}))
 
 
-def _timed_query(name: str, bench: Any, repeat: int) -> tuple[float, engine.Result]:
+def _timed_query(name: str, bench: Any, repeat: int) -> tuple[float, Result]:
     """Best wall time of ``repeat`` runs of a saved query over the whole sample."""
     logs_dir, since, until = bench.logs_dir, bench.since, bench.until
     template, ctx = queries.find(name), _context()
     best, result = float("inf"), None
     for _ in range(repeat):
         began = time.perf_counter()
-        result = engine.run_query(template, ctx, logs_dir, {}, engine.Window(since, until))
+        result = run_saved(template, ctx, logs_dir, {}, Window(since, until))
         best = min(best, time.perf_counter() - began)
     assert result is not None
     return best, result
@@ -79,12 +80,13 @@ _PEAK = """
 import json, resource, sys
 from datetime import datetime
 from pathlib import Path
-from flowkit import engine, queries
+from flowkit import queries
+from flowkit.local import Window, run_saved
 from flowkit.settings import load
 settings = load({"investigation": "bench", "vpc_ids": ["vpc-0a1b2c3d"], "file_format": "text"})
 ctx = queries.context_for(settings)
-window = engine.Window(datetime.fromisoformat(sys.argv[2]), datetime.fromisoformat(sys.argv[3]))
-result = engine.run_query(queries.find("rejected-traffic"), ctx, Path(sys.argv[1]), {}, window)
+window = Window(datetime.fromisoformat(sys.argv[2]), datetime.fromisoformat(sys.argv[3]))
+result = run_saved(queries.find("rejected-traffic"), ctx, Path(sys.argv[1]), {}, window)
 print(json.dumps({"rows": len(result.rows), "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
 """
 
@@ -122,7 +124,7 @@ def test_cli_startup(bench_record: Record) -> None:
 
 def test_sample_generation_speed(tmp_path: Path, bench_record: Record) -> None:
     began = time.perf_counter()
-    summary = sample.write_sample(tmp_path, file_format="text", days=1, flows_per_day=40_000,
+    summary = sample.write_sample(tmp_path, days=1, flows_per_day=40_000,
                                   now=datetime(2024, 5, 1, tzinfo=UTC))
     seconds = time.perf_counter() - began
     rate = summary.records / seconds

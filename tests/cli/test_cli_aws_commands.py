@@ -21,7 +21,9 @@ from moto.athena.models import QueryResults, athena_backends
 from moto.core import DEFAULT_ACCOUNT_ID
 
 from flowkit import cli
-from flowkit.aws import deployed
+from flowkit.aws import session as aws_session
+from flowkit.layout import Layout
+from tests.moto_stacks import create_stack
 
 REGION = "us-east-1"
 STORAGE = {"BucketName": "flowlogs-demo-logs", "LogRoot": "AWSLogs/",
@@ -54,7 +56,7 @@ def hooks(aws_env: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Ite
     work.mkdir()
     monkeypatch.chdir(work)
     found = Hooks()
-    original = deployed.make_session
+    original = aws_session.make_session
 
     def make_session(profile: str | None = None, region: str | None = None) -> boto3.Session:
         session = original(profile, region)
@@ -63,7 +65,7 @@ def hooks(aws_env: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Ite
             session.events.register(event, handler)
         return session
 
-    monkeypatch.setattr(deployed, "make_session", make_session)
+    monkeypatch.setattr(aws_session, "make_session", make_session)
     with mock_aws():
         yield found
 
@@ -75,14 +77,6 @@ def flowlogs(*args: str) -> Result:
     return result
 
 
-def create_stack(name: str, outputs: dict[str, str]) -> None:
-    template = {
-        "AWSTemplateFormatVersion": "2010-09-09",
-        "Resources": {"Topic": {"Type": "AWS::SNS::Topic"}},
-        "Outputs": {key: {"Value": value} for key, value in outputs.items()},
-    }
-    boto3.client("cloudformation", region_name=REGION).create_stack(StackName=name,
-                                                                    TemplateBody=json.dumps(template))
 
 
 def column(name: str, kind: str) -> dict[str, Any]:
@@ -107,8 +101,8 @@ def executions() -> list[str]:
 
 
 def deploy_demo() -> None:
-    create_stack("flowlogs-demo-storage", STORAGE)
-    create_stack("flowlogs-demo-analytics", ANALYTICS)
+    create_stack("flowlogs-demo-storage", STORAGE, REGION)
+    create_stack("flowlogs-demo-analytics", ANALYTICS, REGION)
     boto3.client("athena", region_name=REGION).create_work_group(Name="flowlogs-demo")
 
 
@@ -255,7 +249,7 @@ def original(tmp_path: Path) -> Path:
     from flowkit.sample import write_sample
 
     root = tmp_path / "original"
-    write_sample(root, days=2, file_format="text", hive=False, hourly=True, seed=11,
+    write_sample(root, days=2, layout=Layout("text", False, True), seed=11,
                  now=datetime(2024, 5, 3, tzinfo=UTC), flows_per_day=150)
     return root
 
@@ -285,7 +279,7 @@ def local_files(root: Path) -> dict[str, bytes]:
 def test_fetch_copies_the_window_in_the_same_layout(hooks: Hooks, original: Path, tmp_path: Path,
                                                     source: str) -> None:
     files = upload(original)
-    create_stack("flowlogs-demo-storage", STORAGE)
+    create_stack("flowlogs-demo-storage", STORAGE, REGION)
     where = (["--investigation", "demo"] if source == "--investigation"
              else ["--bucket", BUCKET, "--format", "text", "--no-hive", "--hourly"])
     out = tmp_path / "copy"

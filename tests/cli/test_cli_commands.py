@@ -14,20 +14,14 @@ from typing import Any
 
 import pytest
 
-from flowkit import cli
 from flowkit.layout import Layout
+from tests.run_cli import flowlogs
 
 REPO = Path(__file__).resolve().parents[2]
 WHEN = datetime(2024, 5, 1, 13, 2, tzinfo=UTC)
 WINDOW = ["--since", "2024-05-01", "--until", "2024-05-02"]
 
 
-def flowlogs(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as done:
-        cli.main(list(args))
-    out, err = capsys.readouterr()
-    code = done.value.code
-    return (code if isinstance(code, int) else 1), out, err
 
 
 @pytest.fixture(autouse=True)
@@ -228,9 +222,7 @@ def test_sample_passes_its_options(
     assert seen == {
         "out_dir": tmp_path / "s",
         "days": 3,
-        "file_format": "text",
-        "hive": True,
-        "hourly": False,
+        "layout": Layout("text", hive=True, hourly=False),
         "seed": 5,
     }
 

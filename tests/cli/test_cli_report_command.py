@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from flowkit import cli
+from flowkit.layout import Layout
 from flowkit.sample import write_sample
 
 NOW = datetime(2024, 5, 2, tzinfo=UTC)
@@ -36,7 +37,7 @@ def _no_cdk_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="module")
 def logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("logs")
-    write_sample(root, days=1, file_format="text", hourly=True, now=NOW, flows_per_day=150)
+    write_sample(root, days=1, layout=Layout("text", False, True), now=NOW, flows_per_day=150)
     return root
 
 

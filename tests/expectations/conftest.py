@@ -8,7 +8,6 @@ flowkit.layout: each record is filed under the hour or day of its END time, in a
 from __future__ import annotations
 
 import gzip
-import importlib.util
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -19,22 +18,9 @@ from typing import Any
 
 import pytest
 
-HERE = Path(__file__).resolve().parent
+from tests.expectations import fixture_records
 
-
-def sibling(name: str) -> ModuleType:
-    """A module of this folder, loaded once (tests cannot import each other under importlib mode)."""
-    key = f"flowkit_expectations_{name}"
-    if key not in sys.modules:
-        spec = importlib.util.spec_from_file_location(key, HERE / f"{name}.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[key] = module
-        spec.loader.exec_module(module)
-    return sys.modules[key]
-
-
-records_module = sibling("fixture_records")
+records_module = fixture_records
 
 
 @dataclass(frozen=True)

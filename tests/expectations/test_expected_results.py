@@ -6,33 +6,18 @@ The expectations (reference_queries.py) follow each template's description, neve
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 
-from flowkit import engine, queries
+from flowkit import queries
+from flowkit.local import Result, Window, run_saved
 from flowkit.settings import load
-
-
-def _sibling(name: str) -> ModuleType:
-    key = f"flowkit_expectations_{name}"
-    if key not in sys.modules:
-        spec = importlib.util.spec_from_file_location(key, Path(__file__).with_name(f"{name}.py"))
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[key] = module
-        spec.loader.exec_module(module)
-    return sys.modules[key]
-
-
-fixture = _sibling("fixture_records")
-ref = _sibling("reference_queries")
+from tests.expectations import fixture_records as fixture
+from tests.expectations import reference_queries as ref
 
 CATALOGUE = {t.name: t for t in queries.load_catalogue()}
 LAYOUTS = ["text-plain-hourly", "text-plain-daily", "text-hive-hourly", "text-hive-daily",
@@ -93,12 +78,12 @@ def ctx() -> queries.RenderContext:
 
 
 def run_and_expect(buckets: Any, ctx: queries.RenderContext, name: str, layout: str,
-                   params: Mapping[str, str], window: tuple[int, int]) -> tuple[engine.Result, Any]:
+                   params: Mapping[str, str], window: tuple[int, int]) -> tuple[Result, Any]:
     bucket = buckets(layout)
     since, until = window
     messages: list[str] = []
-    result = engine.run_query(CATALOGUE[name], ctx, bucket.root, dict(params),
-                              engine.Window(_utc(since), _utc(until)), warn=messages.append)
+    result = run_saved(CATALOGUE[name], ctx, bucket.root, dict(params),
+                       Window(_utc(since), _utc(until)), notify=messages.append)
     expected = ref.EXPECTED[name](fixture.RECORDS, ref.Window(since, until, bucket.spec.hourly), params)
     assert messages == []
     assert result.skipped_lines == 0
@@ -156,7 +141,7 @@ def test_default_window_is_the_last_lookback_days(tmp_path: Path, exp: Any) -> N
                                         "lookback_days": 3}))
     answers = {}
     for name in ("top-talkers", "bytes-by-ip-version", "log-coverage"):
-        result = engine.run_query(CATALOGUE[name], short, tmp_path, {}, engine.Window())
+        result = run_saved(CATALOGUE[name], short, tmp_path, {}, Window())
         answers[name] = ref.EXPECTED[name](records, ref.Window(now - 3 * 86400, now, True), {})
         assert (result.columns, result.rows) == answers[name]
     assert answers["log-coverage"][1] == [("OK", 3, 1), ("NODATA", 1, 1)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from datetime import UTC, datetime
 
 import duckdb
@@ -11,9 +12,9 @@ import sqlglot
 from sqlglot import exp
 
 from flowkit import catalogue, queries
+from flowkit.local import MACROS, translate
 from flowkit.queries.checks import validate_rendered
 from flowkit.settings import load
-from flowkit.translate import MACROS, translate
 
 # Written from the brief (seed articles 000, 001, 003, 004, AWS's console integration, extras).
 EXPECTED_NAMES = {
@@ -145,3 +146,10 @@ def test_every_query_transpiles_to_duckdb_and_runs() -> None:
         sql = queries.render(template, ctx, since, until)
         values = queries.coerce_params(template, {p.name: samples[p.kind] for p in template.params})
         con.execute(translate(sql, schema), values).fetchall()
+
+
+def test_descriptions_say_what_a_query_is_for_not_where_it_came_from() -> None:
+    """Descriptions are shown in the Athena console and by `flowlogs queries`: no internal references."""
+    for template in queries.load_catalogue():
+        assert "seed article" not in template.description.lower(), template.name
+        assert not re.search(r"\b00[0-4]\b", template.description), template.name

@@ -1,12 +1,20 @@
-"""Helpers for the report tests: a tiny HTML tree (stdlib only) to read what the page shows."""
+"""Helpers for the report tests: a tiny HTML tree (stdlib only) to read what the page shows, the page of
+the fake results, and the end-to-end sample report the browser tests share."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from typing import TYPE_CHECKING
 
 import pytest
+
+from flowkit.report import render_html
+from tests.report.fakes import make_report
+
+if TYPE_CHECKING:
+    from tests.report.endtoend import Sample
 
 VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
                   "track", "wbr"})
@@ -79,3 +87,17 @@ def parse_html(text: str) -> Node:
 def html_tree() -> Callable[[str], Node]:
     """``html_tree(text)`` -> the root Node."""
     return parse_html
+
+
+@pytest.fixture(scope="package")
+def page() -> str:
+    """The page of the fake results."""
+    return render_html(make_report()[0])
+
+
+@pytest.fixture(scope="package")
+def made(tmp_path_factory: pytest.TempPathFactory) -> Sample:
+    """Sample logs run through the local engine into a report page, written once for the browser tests."""
+    from tests.report.endtoend import make_sample  # the local engine only for the tests that use it
+
+    return make_sample(tmp_path_factory.mktemp("report"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 # AWS's documented default flow log format (log_fields "aws-default" in the eni_reject config).
@@ -23,3 +24,11 @@ def test_table_columns_output_follows_the_glue_table_columns(any_synth: Any) -> 
     value = table_columns(any_synth)
     assert isinstance(value, str)  # a literal, not a CloudFormation function
     assert [name.replace("-", "_") for name in value.split(",")] == glue_columns
+
+
+def test_table_columns_output_follows_the_flow_logs_log_format(any_synth: Any) -> None:
+    """Text tables are positional: the table's columns are in the order the flow logs write the fields."""
+    formats = {r["Properties"]["LogFormat"]
+               for r in any_synth.resources("capture", "AWS::EC2::FlowLog").values()}
+    (log_format,) = formats
+    assert table_columns(any_synth).split(",") == re.findall(r"\$\{([a-z0-9-]+)\}", log_format)

@@ -65,7 +65,7 @@ def test_flow_logs_depend_on_the_bucket_policy() -> None:
     kit = build(App(), settings, [], nag=False)
     assert kit.capture.flow_logs
     policy = kit.storage.bucket_policy.node.path
-    assert policy == "flowlogs-deps-storage/Bucket/Policy"
+    assert policy == "flowlogs-deps-storage/Bucket/Default/Policy"  # the L2 bucket is LogBucket's Default
     for flow_log in kit.capture.flow_logs:
         assert [d.node.path for d in flow_log.node.dependencies] == [policy]
     assert [s.stack_name for s in kit.capture.dependencies] == ["flowlogs-deps-storage"]

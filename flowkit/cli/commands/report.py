@@ -1,0 +1,65 @@
+"""``flowlogs report``: one self-contained HTML report with charts, from local files or Athena."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import click
+
+from flowkit.cli import terminal
+from flowkit.cli.config import Options
+from flowkit.cli.options import athena_options, choose_source, parse_window, window_options, writing
+from flowkit.cli.targets import athena_choice, aws_session
+
+
+@click.command("report", short_help="Write an HTML report with charts.")
+@click.option("--logs", "logs_dir", metavar="DIR", type=click.Path(file_okay=False, path_type=Path),
+              help="Report on this local copy of the bucket.")
+@athena_options
+@window_options
+@click.option("--out", "out_file", required=True, metavar="FILE",
+              type=click.Path(dir_okay=False, path_type=Path), help="HTML file to write, e.g. report.html.")
+@click.option("--png", "png_dir", metavar="DIR", type=click.Path(file_okay=False, path_type=Path),
+              help="Also write each chart as a PNG into DIR (needs Chromium).")
+@click.pass_obj
+def command(options: Options, logs_dir: Path | None, athena: bool, investigation: str | None,
+            workgroup: str | None, database: str | None, table: str | None, profile: str | None,
+            region: str | None, since: str | None, until: str | None, out_file: Path,
+            png_dir: Path | None) -> None:
+    """Write one self-contained HTML report (charts and tables) for a time window.
+
+    Prints the paths of the files written.
+    """
+    from flowkit import queries
+    from flowkit import report as reports
+
+    start, end = parse_window(since, until)
+    choice = athena_choice(athena, investigation, workgroup, database, table, profile, region)
+    source = choose_source({"--logs DIR": logs_dir, "--athena": athena}, "the report")
+    settings = options.settings
+    end = end or datetime.now(UTC).replace(microsecond=0)
+    start = start or end - timedelta(days=settings.lookback_days)
+    ctx = queries.context_for(settings)
+    if source == "--athena":
+        assert choice is not None
+        session = aws_session(choice.profile, choice.region)
+        target = choice.target(options, session)
+        run = reports.athena_runner(session, target, ctx, since=start, until=end, notify=terminal.info)
+        label = reports.athena_source(target, session.region_name)
+    else:
+        assert logs_dir is not None
+        run = reports.local_runner(logs_dir, ctx, since=start, until=end, notify=terminal.warn)
+        label = reports.local_source(logs_dir)
+    data = reports.build_report(run, since=start, until=end, source_label=label,
+                                generated_at=datetime.now(UTC))
+    page = reports.render_html(data)
+    with writing(out_file):
+        out_file.parent.mkdir(parents=True, exist_ok=True)
+        out_file.write_text(page, encoding="utf-8")
+    click.echo(str(out_file))
+    if png_dir is not None:
+        with writing(png_dir):
+            written = reports.write_pngs(out_file, png_dir)
+        for path in written:
+            click.echo(str(path))

@@ -1,0 +1,100 @@
+"""Running a saved query locally: find the files, keep those in the time window, render, run.
+
+The query is the catalogue template rendered for a local layout and the fields the files have, then
+translated to DuckDB by :mod:`flowkit.local.translate`; nothing is written twice.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from flowkit import catalogue
+from flowkit.layout import PARTITION_SLACK, Layout
+from flowkit.local.discover import DataFile, discover
+from flowkit.local.result import EngineError, Result
+from flowkit.messages import Notify, Progress, no_progress, silent
+
+if TYPE_CHECKING:
+    from flowkit.local.table import LocalTable
+    from flowkit.queries import QueryTemplate, RenderContext
+
+# The default window ends at DuckDB's current_timestamp, a moment after we compute "now".
+_NOW_MARGIN = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class Window:
+    """The time window the query is rendered for (None: the template's default window)."""
+
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def run_saved(
+    template: QueryTemplate,
+    ctx: RenderContext,
+    logs_dir: Path | str,
+    params: Mapping[str, str] | None = None,
+    window: Window = Window(),
+    *,
+    notify: Notify = silent,
+    progress: Progress = no_progress,
+) -> Result:
+    """Render ``template`` for the files under ``logs_dir``, translate it and run it in DuckDB.
+
+    Every problem with the files goes to ``notify`` (one line each, ``file:line``); ``progress`` hears
+    ("reading flow log files", done, total) and then ("running the query", 0, None).
+    """
+    from flowkit import queries
+    from flowkit.local.table import LocalTable
+
+    values = queries.coerce_params(template, params or {})
+    files = discover(logs_dir, notify)
+    if not files:
+        raise EngineError(f"{logs_dir}: no flow log files (*.log.gz, *.log.parquet) in a flow log key layout")
+    layout = Layout(file_format="text", hive=False, hourly=all(f.info.layout.hourly for f in files))
+    low, high = window_dt_range(layout, ctx, window)
+    selected = [f for f in files if low <= layout.time_value(f.info.when) <= high]
+    with LocalTable(ctx.database, ctx.table, layout, notify, progress) as table:
+        table.load(selected)
+        if not selected:
+            notify(f"no flow log file under {logs_dir} falls in the time window (dt {low} to {high}); "
+                   f"{len(files)} file(s) lie outside it")
+        result = _render_and_execute(table, template, ctx, logs_dir, selected, values, window)
+    result.files_read = len(selected)
+    return result
+
+
+def _render_and_execute(table: LocalTable, template: QueryTemplate, ctx: RenderContext,
+                        logs_dir: Path | str, selected: Sequence[DataFile], values: Sequence[Any],
+                        window: Window) -> Result:
+    """Render the template for the fields the loaded files have (all of them if none) and run it."""
+    from flowkit import queries
+
+    if not selected:
+        local_fields = catalogue.CATALOGUE
+    else:
+        wanted = [n for n in (*template.fields, *catalogue.REQUIRED_FIELDS) if n not in table.present]
+        if wanted:
+            raise EngineError(f"query '{template.name}' needs field(s) {', '.join(dict.fromkeys(wanted))}, "
+                              f"which no flow log file under {logs_dir} has")
+        local_fields = tuple(f for f in catalogue.CATALOGUE if f.name in table.present)
+    local_ctx = dataclasses.replace(ctx, layout=table.layout, fields=local_fields)
+    athena_sql = queries.render(template, local_ctx, window.since, window.until)
+    return table.execute(athena_sql, values)
+
+
+def window_dt_range(layout: Layout, ctx: RenderContext, window: Window) -> tuple[str, str]:
+    """The ``dt`` range of the rendered window predicate, for pruning files before reading them."""
+    now = datetime.now(UTC)
+    until = window.until if window.until is not None else now + _NOW_MARGIN
+    if window.since is not None:
+        since = window.since
+    else:
+        since = (window.until or now) - timedelta(days=ctx.lookback_days)
+    return layout.time_value(since), layout.time_value(until + PARTITION_SLACK)

@@ -1,0 +1,26 @@
+"""Small constructs of the kit, each built from typed arguments (never from ``Settings``).
+
+A construct that wraps one main resource names it ``Default``, so the construct's own id is the
+resource's logical id: deployed investigations update in place.
+"""
+
+from stacks.constructs.evidence_key import EvidenceKey
+from stacks.constructs.flow_log import FlowLog, ResourceType, TrafficType
+from stacks.constructs.glue_database import FlowLogDatabase
+from stacks.constructs.glue_table import FlowLogTable
+from stacks.constructs.log_bucket import LogBucket
+from stacks.constructs.named_query import NamedQuery, query_construct_id
+from stacks.constructs.workgroup import QueryWorkGroup
+
+__all__ = [
+    "EvidenceKey",
+    "FlowLog",
+    "FlowLogDatabase",
+    "FlowLogTable",
+    "LogBucket",
+    "NamedQuery",
+    "QueryWorkGroup",
+    "ResourceType",
+    "TrafficType",
+    "query_construct_id",
+]

@@ -2,7 +2,9 @@
 #
 #   make setup   .venv (python3.11) + pinned deps + editable flowkit, and node_modules (npm ci)
 #   make lint    ruff check + mypy
-#   make test    setup, lint, chromium (for the report test), then the full pytest suite (2 xdist workers)
+#   make test    setup, lint, chromium (for the report test), Trino (the real-engine tier), then the full
+#                pytest suite (2 xdist workers; the Trino tests share one worker and one server)
+#   make trino-test  only the real-engine tier, with its per-layout summary
 #   make demo    flowlogs demo: synth summary, every saved query on sample data, the HTML report
 #   make bench   benchmarks under tests/bench (no xdist)
 #   make synth   cdk synth -q  (synthesizes every stack)
@@ -39,7 +41,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 PIP_QUIET := -qq
 NPM_QUIET := --no-audit --no-fund --loglevel=error
 
-.PHONY: setup lint test demo bench synth clean
+.PHONY: setup lint trino test trino-test demo bench synth clean
 
 setup: $(STAMP_DEPS) $(STAMP_EDITABLE) $(STAMP_NODE)
 
@@ -62,10 +64,18 @@ lint: setup
 	$(VBIN)/ruff check .
 	$(VBIN)/mypy
 
+# The pinned Trino 483 (Java 25, Maven Central) goes to ~/.cache/flowkit-trino, reused when present;
+# a missing Java 25, Maven or registry stops here with one line.
+trino:
+	@scripts/install-trino >/dev/null
+
 # The report's browser test needs Debian's chromium; scripts/install-chromium installs it when missing.
-test: setup lint
+test: setup lint trino
 	scripts/install-chromium
-	$(VBIN)/pytest -n 2
+	$(VBIN)/pytest -n 2 --dist loadgroup
+
+trino-test: setup trino
+	$(VBIN)/pytest -p no:xdist tests/trino
 
 demo: setup
 	$(VBIN)/flowlogs demo

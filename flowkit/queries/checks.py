@@ -5,6 +5,10 @@ dialect, read only the investigation's table, name only columns that table has, 
 that reads the table on the time partition ``dt`` and on ``start`` (both bounds), and use ``?``
 placeholders only in WHERE clauses, exactly one per declared parameter (Athena allows 25).
 Names and descriptions must be unique and fit Athena's named-query limits.
+
+Where Trino (which the real-engine tests run on) is more lenient than Athena, the check is here:
+``?`` only in WHERE (above), no unquoted word that Athena reserves beyond Trino's own, and only
+functions Athena engine version 3 is known to have.
 """
 
 from __future__ import annotations
@@ -25,6 +29,17 @@ from flowkit.queries.render import RenderContext, RenderedQuery
 from flowkit.queries.saved import MAX_NAMED_QUERY_NAME
 
 MAX_DESCRIPTION = 1024  # Athena NamedQuery Description
+# Words Athena reserves in SELECT statements that Trino does not (Trino's own are refused by its grammar).
+ATHENA_ONLY_RESERVED = frozenset({"FIRST", "LAST", "OF"})
+# Functions a saved query may call (sqlglot's names for them). Every one already exists in Athena
+# engine version 2 (Presto 0.217), which engine version 3 keeps; Trino 483 has newer ones Athena may
+# not. Add a function only after checking that Athena engine version 3 documents it.
+ATHENA_FUNCTIONS = frozenset({
+    "AND", "OR", "CASE", "CAST", "TRY_CAST", "IF", "COALESCE", "COUNT", "COUNT_IF", "SUM", "MIN", "MAX",
+    "AVG", "APPROX_DISTINCT", "ARRAY_AGG", "ARRAY_CONTAINS", "CURRENT_TIMESTAMP", "TIME_TO_STR",
+    "TIME_TO_UNIX", "UNIX_TO_TIME", "STR_POSITION", "SPLIT", "TRANSFORM", "TRIM", "LOWER", "UPPER",
+    "CONCAT", "ROUND", "GREATEST", "LEAST", "BITWISE_AND", "ABS",
+})
 MAX_QUERY_STRING = 262_144  # Athena NamedQuery QueryString
 
 
@@ -89,6 +104,7 @@ def _check_one(query: RenderedQuery, ctx: RenderContext) -> Iterator[str]:
     tree = statements[0]
 
     yield from _check_placeholders(tree, len(query.params))
+    yield from _check_athena_only(tree)
     bad_tables = [t.sql(dialect="athena") for t in tree.find_all(exp.Table)
                   if not _is_ctx_table(t, ctx) and not _is_cte_reference(t, tree)]
     if bad_tables:
@@ -112,6 +128,20 @@ def _check_placeholders(tree: exp.Expr, expected: int) -> Iterator[str]:
                if not isinstance(p.find_ancestor(exp.Where, exp.Select, exp.Join, exp.Having), exp.Where)]
     if outside:
         yield f"{len(outside)} '?' placeholder(s) outside a WHERE clause (Athena binds them only there)"
+
+
+def _check_athena_only(tree: exp.Expr) -> Iterator[str]:
+    """What Trino accepts and Athena refuses: reserved words as plain names, functions it lacks."""
+    reserved = sorted({i.name for i in tree.find_all(exp.Identifier)
+                       if not i.quoted and i.name.upper() in ATHENA_ONLY_RESERVED})
+    if reserved:
+        yield f"uses {', '.join(reserved)} unquoted, which Athena reserves; write it in double quotes"
+    calls = {(f.name if isinstance(f, exp.Anonymous) else f.sql_name()).upper()
+             for f in tree.find_all(exp.Func)}
+    unknown = sorted(calls - ATHENA_FUNCTIONS)
+    if unknown:
+        yield (f"calls {', '.join(unknown)}, not known to exist in Athena engine version 3 "
+               "(check Athena's documentation, then add it to flowkit.queries.checks.ATHENA_FUNCTIONS)")
 
 
 def _is_ctx_table(table: exp.Table, ctx: RenderContext) -> bool:

@@ -1,5 +1,6 @@
 """S3 key layouts: expected keys spelled from the reference file, section 2 (not from flowkit.layout)."""
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -91,3 +92,16 @@ def test_time_values_cover_end_time_slack() -> None:
     assert list(hourly.time_values(since, until)) == ["2024/03/01/22", "2024/03/01/23", "2024/03/02/00"]
     daily = Layout(hourly=False, hive=True)
     assert list(daily.time_values(since, until)) == ["year=2024/month=03/day=01", "year=2024/month=03/day=02"]
+
+
+@pytest.mark.parametrize(("fmt", "hive", "hourly"), [
+    (fmt, hive, hourly) for fmt in ("text", "parquet") for hive in (False, True) for hourly in (False, True)])
+def test_projection_stays_inside_what_athena_and_trino_both_accept(fmt: str, hive: bool,
+                                                                   hourly: bool) -> None:
+    """Trino accepts relative ranges only as NOW-<n><unit>, interval units only DAYS/HOURS/MINUTES/SECONDS,
+    and fails on a template placeholder that is not a partition column (athena-on-trino.md)."""
+    params = Layout(fmt, hive, hourly, "p").projection_parameters("b", ["1"], ["r"], 31)  # type: ignore[arg-type]
+    assert re.fullmatch(r"NOW-\d+DAYS,NOW", params["projection.dt.range"])
+    assert params["projection.dt.interval.unit"] in ("DAYS", "HOURS")
+    placeholders = set(re.findall(r"\$\{([^}]+)\}", params["storage.location.template"]))
+    assert placeholders == {"aws_account", "aws_region", "dt"}

@@ -116,3 +116,27 @@ def test_too_many_placeholders() -> None:
     found = validate_rendered([queries.RenderedQuery("many", "d", sql, (param,) * 26)], CTX)
     assert found == ["query 'many': 26 parameters; Athena allows at most 25",
                      "query 'many': has 26 '?' placeholders; Athena allows at most 25"]
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    # Trino accepts both of these; Athena reserves FIRST, LAST and OF in SELECT statements
+    (GOOD_BODY.replace("count(*) AS flows", "count(*) AS first").replace("flows DESC", "first DESC"),
+     "uses first unquoted, which Athena reserves; write it in double quotes"),
+    (GOOD_BODY.replace("count(*) AS flows", "min(start) AS last").replace("flows DESC", "last DESC"),
+     "uses last unquoted, which Athena reserves"),
+    # functions Trino 483 has that Athena engine version 3 is not known to have
+    (GOOD_BODY.replace("count(*) AS flows", "count(*) AS flows, bitwise_xor_agg(dstport) AS x"),
+     "calls BITWISE_XOR_AGG, not known to exist in Athena engine version 3"),
+    (GOOD_BODY.replace("count(*) AS flows", "count(*) AS flows, max(ip_prefix(srcaddr, 24)) AS x"),
+     "calls IP_PREFIX, not known to exist in Athena engine version 3"),
+])
+def test_what_trino_accepts_but_athena_refuses(tmp_path: Path, body: str, expected: str) -> None:
+    write(tmp_path, "lenient", body=body)
+    found = problems(tmp_path)
+    assert any(expected in problem for problem in found), found
+
+
+def test_quoted_reserved_words_are_fine(tmp_path: Path) -> None:
+    body = GOOD_BODY.replace("count(*) AS flows", 'count(*) AS "first"').replace("flows DESC", '"first" DESC')
+    write(tmp_path, "quoted", body=body)
+    assert problems(tmp_path) == []

@@ -9,7 +9,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from flowkit.settings.model import Settings, SettingsError
+from flowkit.settings.model import Settings
+from flowkit.settings.rules import SettingsError
 
 SETTING_KEYS: tuple[str, ...] = tuple(Settings.model_fields)
 

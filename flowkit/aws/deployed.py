@@ -15,10 +15,10 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from flowkit.aws import stack_outputs as outputs
 from flowkit.aws.session import AwsError, client, describe_error
+from flowkit.aws.stack_outputs import stack_name
 from flowkit.catalogue import Field, FieldSpecError, resolve
 from flowkit.layout import FileFormat, Layout, normalize_prefix
 from flowkit.messages import Notify, silent
-from flowkit.settings import stack_name
 
 
 class DeployedError(AwsError):
@@ -56,26 +56,43 @@ class Deployed:
 _NOT_FOUND = "not found (deploy it first, and check the AWS account and region)"
 
 
-def stack_outputs(cloudformation: Any, name: str) -> dict[str, str]:
-    """OutputKey -> OutputValue of one stack; DeployedError if the stack does not exist."""
+def describe_stack(cloudformation: Any, name: str) -> dict[str, Any] | None:
+    """DescribeStacks of one stack; None if it does not exist (other errors raise DeployedError)."""
     try:
         stacks = cloudformation.describe_stacks(StackName=name)["Stacks"]
     except ClientError as err:
         message = err.response.get("Error", {}).get("Message", "")
         if "does not exist" in message:
-            raise DeployedError(f"stack {name}: {_NOT_FOUND}") from None
+            return None
         raise DeployedError(f"stack {name}: {describe_error(err)}") from None
     except BotoCoreError as err:
         raise DeployedError(f"stack {name}: {err}") from None
-    if not stacks:
-        raise DeployedError(f"stack {name}: {_NOT_FOUND}")
-    stack = stacks[0]
-    status = stack.get("StackStatus", "")
+    return dict(stacks[0]) if stacks else None
+
+
+def state_problem(name: str, status: str) -> str | None:
+    """Why a stack in ``status`` cannot be used (still deploying, failed, deleted); None if it can."""
     if status.endswith("_IN_PROGRESS") and status != "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS":
-        raise DeployedError(f"stack {name}: is {status}; wait until the deployment has finished")
+        return f"stack {name}: is {status}; wait until the deployment has finished"
     if status in ("ROLLBACK_COMPLETE", "DELETE_COMPLETE") or status.endswith("_FAILED"):
-        raise DeployedError(f"stack {name}: is {status}; deploy it again")
+        return f"stack {name}: is {status}; deploy it again"
+    return None
+
+
+def outputs_of(stack: dict[str, Any]) -> dict[str, str]:
+    """OutputKey -> OutputValue of a described stack."""
     return {o["OutputKey"]: o.get("OutputValue", "") for o in stack.get("Outputs", [])}
+
+
+def stack_outputs(cloudformation: Any, name: str) -> dict[str, str]:
+    """OutputKey -> OutputValue of one stack; DeployedError if it does not exist or is not usable."""
+    stack = describe_stack(cloudformation, name)
+    if stack is None:
+        raise DeployedError(f"stack {name}: {_NOT_FOUND}")
+    problem = state_problem(name, stack.get("StackStatus", ""))
+    if problem:
+        raise DeployedError(problem)
+    return outputs_of(stack)
 
 
 def _require(values: dict[str, str], stack: str, key: str) -> str:
@@ -125,13 +142,39 @@ def _fields(values: dict[str, str], stack: str) -> tuple[Field, ...] | None:
         raise DeployedError(f"stack {stack}: output {outputs.TABLE_COLUMNS}: {err}") from None
 
 
+def storage_from(values: dict[str, str], stack: str) -> Storage:
+    """Bucket and key layout from the storage stack's outputs."""
+    return Storage(_require(values, stack, outputs.BUCKET_NAME), _layout(values, stack))
+
+
+def analytics_from(investigation: str, storage: Storage, values: dict[str, str], stack: str) -> Deployed:
+    """All names of a deployment from its storage and the analytics stack's outputs."""
+    return Deployed(
+        investigation=investigation,
+        bucket=storage.bucket,
+        layout=storage.layout,
+        database=_require(values, stack, outputs.DATABASE_NAME),
+        table=_require(values, stack, outputs.TABLE_NAME),
+        workgroup=_require(values, stack, outputs.WORKGROUP_NAME),
+        results_location=_require(values, stack, outputs.RESULTS_LOCATION),
+        fields=_fields(values, stack),
+    )
+
+
+def flow_log_ids(values: dict[str, str], stack: str) -> tuple[str, ...]:
+    """The ``fl-...`` ids of the capture stack's FlowLogIds output."""
+    text = _require(values, stack, outputs.FLOW_LOG_IDS)
+    ids = tuple(part.strip() for part in text.split(","))
+    if not all(re.fullmatch(r"fl-[0-9a-f]+", i) for i in ids):
+        raise DeployedError(f"stack {stack}: output {outputs.FLOW_LOG_IDS} is {text!r}, "
+                            "expected comma-separated fl-... ids")
+    return ids
 
 
 def lookup_storage(investigation: str, session: boto3.Session) -> Storage:
     """Bucket and key layout from the storage stack's outputs."""
     name = stack_name(investigation, "storage")
-    values = stack_outputs(client(session, "cloudformation"), name)
-    return Storage(_require(values, name, outputs.BUCKET_NAME), _layout(values, name))
+    return storage_from(stack_outputs(client(session, "cloudformation"), name), name)
 
 
 def lookup(investigation: str, session: boto3.Session, notify: Notify = silent) -> Deployed:
@@ -143,16 +186,7 @@ def lookup(investigation: str, session: boto3.Session, notify: Notify = silent) 
     storage = lookup_storage(investigation, session)
     name = stack_name(investigation, "analytics")
     values = stack_outputs(client(session, "cloudformation"), name)
-    found = Deployed(
-        investigation=investigation,
-        bucket=storage.bucket,
-        layout=storage.layout,
-        database=_require(values, name, outputs.DATABASE_NAME),
-        table=_require(values, name, outputs.TABLE_NAME),
-        workgroup=_require(values, name, outputs.WORKGROUP_NAME),
-        results_location=_require(values, name, outputs.RESULTS_LOCATION),
-        fields=_fields(values, name),
-    )
+    found = analytics_from(investigation, storage, values, name)
     if found.fields is None:
         notify(f"note: stack {name} has no {outputs.TABLE_COLUMNS} output (deployed by an older kit); "
                "assuming the table has the log_fields of the settings")

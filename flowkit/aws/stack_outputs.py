@@ -1,4 +1,4 @@
-"""CloudFormation output keys of the kit's stacks (shared by the stacks, the demo and the CLI).
+"""CloudFormation stack names and output keys of the kit's stacks (shared by the stacks and the CLI).
 
 Pure constants: flowkit never imports CDK. Each key names one ``Outputs`` entry of one stack.
 """
@@ -34,6 +34,13 @@ ANALYTICS_OUTPUTS: tuple[str, ...] = (DATABASE_NAME, TABLE_NAME, WORKGROUP_NAME,
 
 # Prefix of the Athena query results inside the kit's bucket (its own short lifecycle rule).
 RESULTS_PREFIX = "athena-results/"
+# The Athena engine the workgroup selects (the saved queries are Trino SQL of engine v3).
+ENGINE_VERSION = "Athena engine version 3"
+
+
+def stack_name(investigation: str, part: str) -> str:
+    """CloudFormation stack name of one of an investigation's stacks (``storage``, ``capture``, ...)."""
+    return f"flowlogs-{investigation}-{part}"
 
 
 def layout_description(layout: Layout) -> str:

@@ -1,4 +1,5 @@
-"""``flowlogs``: list, render and run the saved queries (locally or in Athena); fetch logs; write reports.
+"""``flowlogs``: list, render and run the saved queries (locally or in Athena); fetch logs; write reports;
+check a deployment (``doctor``).
 
 Starts fast: nothing heavy (CDK, DuckDB, sqlglot, boto3, jinja2) is imported until a command needs it.
 Bad input prints one line ``flowlogs: error: ...`` to stderr and exits with status 2; a query, download

@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from flowkit.cli import terminal
-from flowkit.cli.commands import demo, fetch, queries, query, render, report, sample
+from flowkit.cli.commands import demo, doctor, fetch, queries, query, render, report, sample
 from flowkit.cli.config import Options
 from flowkit.cli.options import parse_pairs
 from flowkit.errors import KitError
@@ -52,5 +52,5 @@ def cli(ctx: click.Context, config: str | None, context: tuple[str, ...]) -> Non
     ctx.obj = Options(config, parse_pairs(context, "--context"))
 
 
-for _module in (queries, render, query, sample, fetch, report, demo):
+for _module in (queries, render, query, sample, fetch, report, demo, doctor):
     cli.add_command(_module.command)

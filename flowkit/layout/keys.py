@@ -174,6 +174,20 @@ class KeyInfo:
     when: datetime  # start of the day (or hour) folder, UTC
     file_name: str
 
+    @property
+    def window(self) -> datetime | None:
+        """Start of the 5-minute window of the records' END times in the file name (None if absent)."""
+        m = _WINDOW_RE.search(self.file_name)
+        if not m:
+            return None
+        try:
+            return datetime.strptime(m[1], "%Y%m%dT%H%M").replace(tzinfo=UTC)
+        except ValueError:
+            return None
+
+
+_WINDOW_RE = re.compile(r"_(\d{8}T\d{4})Z_[^_]+$")
+
 
 _KEY_RE = re.compile(
     r"^(?:(?P<prefix>.+?)/)?" + AWSLOGS + r"/"

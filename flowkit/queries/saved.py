@@ -35,13 +35,19 @@ def named_query_name(investigation: str, query_name: str) -> str:
     return full[: MAX_NAMED_QUERY_NAME - 9].rstrip("-") + "-" + digest
 
 
-def saved_queries(ctx: RenderContext, investigation: str) -> list[SavedQuery]:
-    """Every template the table's fields allow, rendered and checked; QueryError lists every problem."""
-    from flowkit.queries.checks import validate_rendered  # sqlglot and the Trino grammar: deploy time only
+def saved_queries(ctx: RenderContext, investigation: str, *, validate: bool = True) -> list[SavedQuery]:
+    """Every template the table's fields allow, rendered and checked; QueryError lists every problem.
 
+    ``validate=False`` skips the checks (they need the Trino grammar, which only the CDK extra installs):
+    for comparing with what a deployment already holds (``flowlogs doctor``).
+    """
     rendered = render_all(ctx, templates=load_catalogue())
-    problems = validate_rendered(rendered, ctx)
-    if problems:
-        raise QueryError(problems)
+    if validate:
+        # sqlglot and the Trino grammar: deploy time only
+        from flowkit.queries.checks import validate_rendered
+
+        problems = validate_rendered(rendered, ctx)
+        if problems:
+            raise QueryError(problems)
     return [SavedQuery(r.name, named_query_name(investigation, r.name), r.description, r.sql)
             for r in rendered]

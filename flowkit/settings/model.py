@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import model_validator
 
+from flowkit.aws.stack_outputs import stack_name
 from flowkit.settings.analytics import AnalyticsSettings
 from flowkit.settings.capture import CaptureSettings
 from flowkit.settings.rules import Part, SettingsError, matching
@@ -56,8 +57,3 @@ class Settings(AnalyticsSettings, StorageSettings, CaptureSettings, Investigatio
 
     def stack_name(self, part: Literal["storage", "capture", "analytics"]) -> str:
         return stack_name(self.investigation, part)
-
-
-def stack_name(investigation: str, part: str) -> str:
-    """CloudFormation stack name of one of an investigation's three stacks."""
-    return f"flowlogs-{investigation}-{part}"

@@ -7,9 +7,8 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from flowkit.aws.stack_outputs import RESULTS_PREFIX
+from flowkit.aws.stack_outputs import ENGINE_VERSION, RESULTS_PREFIX
 
-ENGINE_VERSION = "Athena engine version 3"
 MIN_CUTOFF_BYTES = 10 * 1024**2  # Athena's minimum BytesScannedCutoffPerQuery
 
 

@@ -15,14 +15,11 @@ from typing import Any
 import boto3
 import pytest
 from botocore.awsrequest import AWSResponse
-from click.testing import CliRunner, Result
-from moto import mock_aws
 from moto.athena.models import QueryResults, athena_backends
 from moto.core import DEFAULT_ACCOUNT_ID
 
-from flowkit import cli
-from flowkit.aws import session as aws_session
 from flowkit.layout import Layout
+from tests.moto_hooks import Hooks, flowlogs, moto_cli
 from tests.moto_stacks import create_stack
 
 REGION = "us-east-1"
@@ -35,48 +32,11 @@ DEMO = ["-c", "investigation=demo", "-c", "file_format=text"]
 WINDOW = ["--since", "2024-05-01", "--until", "2024-05-02"]
 
 
-class Hooks:
-    """botocore event handlers put on every session the CLI makes, and what they saw."""
-
-    def __init__(self) -> None:
-        self.handlers: list[tuple[str, Callable[..., Any]]] = []
-        self.calls: list[tuple[str, dict[str, Any]]] = []
-
-    def record(self, params: dict[str, Any], model: Any, **_: Any) -> None:
-        self.calls.append((f"{model.service_model.service_name}.{model.name}", dict(params)))
-
-    def requests(self, operation: str) -> list[dict[str, Any]]:
-        return [params for name, params in self.calls if name == operation]
-
-
 @pytest.fixture
 def hooks(aws_env: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Hooks]:
     """Fake credentials and region (aws_env), moto for every AWS call, a folder without cdk.json as cwd."""
-    work = tmp_path / "cwd"
-    work.mkdir()
-    monkeypatch.chdir(work)
-    found = Hooks()
-    original = aws_session.make_session
-
-    def make_session(profile: str | None = None, region: str | None = None) -> boto3.Session:
-        session = original(profile, region)
-        session.events.register("provide-client-params.*.*", found.record)
-        for event, handler in found.handlers:
-            session.events.register(event, handler)
-        return session
-
-    monkeypatch.setattr(aws_session, "make_session", make_session)
-    with mock_aws():
+    with moto_cli(monkeypatch, tmp_path) as found:
         yield found
-
-
-def flowlogs(*args: str) -> Result:
-    result = CliRunner().invoke(cli.cli, list(args))
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result
-
-
 
 
 def column(name: str, kind: str) -> dict[str, Any]:

@@ -83,9 +83,9 @@ def resolve_storage(session: Any, *, investigation: str | None = None, bucket: s
 
 
 # -- listing ---------------------------------------------------------------------------------------
-def _list(s3: Any, bucket: str, prefix: str, delimiter: bool) -> Iterator[dict[str, Any]]:
-    """ListObjectsV2 pages under one prefix (never an empty prefix)."""
-    if not prefix:
+def list_pages(s3: Any, bucket: str, prefix: str, delimiter: bool) -> Iterator[dict[str, Any]]:
+    """ListObjectsV2 pages under one prefix; the bucket's top (empty prefix) only one folder deep."""
+    if not prefix and not delimiter:
         raise FetchError("refusing to list the whole bucket")
     kwargs: dict[str, Any] = {"Bucket": bucket, "Prefix": prefix}
     if delimiter:
@@ -98,11 +98,12 @@ def _list(s3: Any, bucket: str, prefix: str, delimiter: bool) -> Iterator[dict[s
         raise FetchError(f"s3://{bucket}/{prefix}: {err}") from None
 
 
-def _subfolders(s3: Any, bucket: str, prefix: str, summary: FetchSummary) -> list[str]:
-    """Names of the folders directly under ``prefix``."""
-    summary.prefixes_listed += 1
+def subfolders(s3: Any, bucket: str, prefix: str, summary: FetchSummary | None = None) -> list[str]:
+    """Names of the folders directly under ``prefix`` (one delimiter listing)."""
+    if summary is not None:
+        summary.prefixes_listed += 1
     names: list[str] = []
-    for page in _list(s3, bucket, prefix, delimiter=True):
+    for page in list_pages(s3, bucket, prefix, delimiter=True):
         for common in page.get("CommonPrefixes", []):
             names.append(common["Prefix"][len(prefix):].rstrip("/"))
     return names
@@ -113,7 +114,7 @@ def discover_accounts(s3: Any, bucket: str, layout: Layout, summary: FetchSummar
     other account style (Hive or plain) are there too."""
     found: list[str] = []
     other_style = False
-    for name in _subfolders(s3, bucket, layout.root, summary):
+    for name in subfolders(s3, bucket, layout.root, summary):
         hive_name = name.startswith("aws-account-id=")
         account = name.removeprefix("aws-account-id=")
         if ACCOUNT_RE.match(account):
@@ -128,7 +129,7 @@ def discover_regions(s3: Any, bucket: str, layout: Layout, account: str, summary
     """Regions with logs for one account (one delimiter listing under the service folder)."""
     service = f"aws-service={SERVICE}/" if layout.hive else f"{SERVICE}/"
     found = []
-    for name in _subfolders(s3, bucket, layout.account_prefix(account) + service, summary):
+    for name in subfolders(s3, bucket, layout.account_prefix(account) + service, summary):
         region = name.removeprefix("aws-region=") if layout.hive else name
         if (name.startswith("aws-region=") or not layout.hive) and REGION_RE.match(region):
             found.append(region)
@@ -172,7 +173,7 @@ def plan(
     summary.prefixes_listed += len(prefixes)
     wanted: list[RemoteObject] = []
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        for pages in pool.map(lambda prefix: list(_list(s3, bucket, prefix, delimiter=True)), prefixes):
+        for pages in pool.map(lambda prefix: list(list_pages(s3, bucket, prefix, delimiter=True)), prefixes):
             for page in pages:
                 summary.ignored.extend(c["Prefix"] for c in page.get("CommonPrefixes", []))
                 for obj in page.get("Contents", []):

@@ -13,16 +13,16 @@ from stacks import build
 
 
 def main(app: App | None = None) -> int:
-    """Validate, then build and synthesize; returns the exit status (1 = bad settings or queries)."""
+    """Validate, then build and synthesize; returns the exit status (1 = bad settings, queries or limits)."""
     app = app or App()
     try:
         settings = load(app.node.get_all_context())
         queries = saved_queries(context_for(settings), settings.investigation)
+        build(app, settings, queries)
     except KitError as err:
         for problem in err.problems:
             print(f"error: {problem}", file=sys.stderr)
         return 1
-    build(app, settings, queries)
     app.synth()
     return 0
 

@@ -12,7 +12,15 @@ from constructs import Construct
 from flowkit.aws import stack_outputs as outputs
 from flowkit.queries import SavedQuery
 from flowkit.settings import Settings
-from stacks.constructs import FlowLogDatabase, FlowLogTable, NamedQuery, QueryWorkGroup, query_construct_id
+from stacks.constructs import (
+    FlowLogDatabase,
+    FlowLogTable,
+    NamedQuery,
+    QueryWorkGroup,
+    ScheduledReport,
+    query_construct_id,
+)
+from stacks.placement import delivery_sources
 from stacks.storage import StorageStack
 
 
@@ -31,10 +39,12 @@ class AnalyticsStack(Stack):
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
         inv = settings.investigation
+        sources = delivery_sources(settings)  # the table projects the accounts and regions the bucket admits
         self.database = FlowLogDatabase(self, "Database", name=settings.database_name, investigation=inv)
         self.table = FlowLogTable(
             self, "Table", database=self.database, name=settings.table_name, bucket=storage.bucket,
             layout=settings.layout, fields=settings.fields, projected_days=settings.projected_days,
+            accounts=sources.accounts, regions=sources.regions,
         )
         self.workgroup = QueryWorkGroup(
             self, "WorkGroup", name=settings.workgroup_name, investigation=inv,
@@ -45,6 +55,14 @@ class AnalyticsStack(Stack):
                        workgroup=self.workgroup).resource
             for query in queries
         ]
+
+        if settings.report_expression and settings.report_days:
+            ScheduledReport(
+                self, "ScheduledReport", investigation=inv, expression=settings.report_expression,
+                emails=settings.report_emails, lookback_days=settings.report_days, bucket=storage.bucket,
+                layout=settings.layout, table=self.table, workgroup=self.workgroup, fields=settings.fields,
+                log_retention_days=settings.log_retention_days, encryption_key=storage.key,
+            )
 
         CfnOutput(self, outputs.DATABASE_NAME, value=self.database.name)
         CfnOutput(self, outputs.TABLE_NAME, value=self.table.name)

@@ -1,7 +1,8 @@
-"""Capture stack: one VPC flow log per configured VPC, subnet or network interface."""
+"""Capture stack: the VPC flow logs of the targets of one account and region (or one share of them)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from aws_cdk import CfnOutput, Fn, Stack
@@ -10,41 +11,60 @@ from constructs import Construct
 
 from flowkit.aws import stack_outputs as outputs
 from flowkit.settings import Settings
-from stacks.constructs import FlowLog, ResourceType
+from stacks.cloudwatch import CloudWatchStack
+from stacks.constructs import FlowLog
+from stacks.constructs.cloudwatch_flow_log import CloudWatchFlowLog
+from stacks.placement import Target
 from stacks.storage import StorageStack
-
-RESOURCE_TYPES: dict[str, ResourceType] = {
-    "vpc_ids": "VPC", "subnet_ids": "Subnet", "eni_ids": "NetworkInterface",
-}
-
-
-def targets(settings: Settings) -> list[tuple[ResourceType, str]]:
-    """(CloudFormation ResourceType, resource id) of every flow log, in settings order."""
-    return [(kind, rid) for key, kind in RESOURCE_TYPES.items() for rid in getattr(settings, key)]
 
 
 class CaptureStack(Stack):
-    """Flow logs only: destroying this stack stops capture and keeps the logs queryable."""
+    """Flow logs only: destroying this stack stops their capture and keeps the logs queryable.
+
+    With ``storage`` they deliver to ``bucket_arn`` (the storage stack's bucket as this stack's account
+    and region sees it); with ``cloudwatch`` (the CloudWatch stack of this account and region) to its
+    log group; with both, each target gets one flow log to each.
+    """
 
     def __init__(
-        self, scope: Construct, construct_id: str, *, settings: Settings, storage: StorageStack, **kwargs: Any
+        self, scope: Construct, construct_id: str, *, settings: Settings, storage: StorageStack | None,
+        targets: Sequence[Target], bucket_arn: str | None, cloudwatch: CloudWatchStack | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
-        self.add_stack_dependency(storage, "flow logs need the bucket and its delivery policy first")
-        self.flow_logs: list[ec2.CfnFlowLog] = [
-            # Waiting for the delivery policy becomes, cross-stack, a stack dependency: `cdk destroy --all`
-            # deletes every flow log before the storage stack empties and deletes the bucket.
-            FlowLog(
-                self, f"FlowLog-{resource_id}", resource_type=resource_type, resource_id=resource_id,
-                investigation=settings.investigation, bucket=storage.bucket,
-                delivery_policy=storage.bucket_policy, layout=settings.layout, fields=settings.fields,
-                traffic_type=settings.traffic_type, aggregation_seconds=settings.aggregation_seconds,
-            ).resource
-            for resource_type, resource_id in targets(settings)
-        ]
-        CfnOutput(
-            self,
-            outputs.FLOW_LOG_IDS,
-            value=Fn.join(",", [flow_log.ref for flow_log in self.flow_logs]),
-            description="Flow log ids (comma-separated)",
-        )
+        self.flow_logs: list[ec2.CfnFlowLog] = []
+        if storage is not None and bucket_arn is not None:
+            self.add_stack_dependency(storage, "flow logs need the bucket and its delivery policy first")
+            self.flow_logs += [
+                # Waiting for the delivery policy becomes, cross-stack, a stack dependency: `cdk destroy
+                # --all` deletes every flow log before the storage stack empties and deletes the bucket.
+                FlowLog(
+                    self, f"FlowLog-{target.resource_id}", resource_type=target.resource_type,
+                    resource_id=target.resource_id, investigation=settings.investigation,
+                    bucket_arn=bucket_arn, delivery_policy=storage.bucket_policy, layout=settings.layout,
+                    fields=settings.fields,
+                    traffic_type=settings.traffic_type, aggregation_seconds=settings.aggregation_seconds,
+                ).resource
+                for target in targets
+            ]
+        self.cloudwatch_flow_logs: list[ec2.CfnFlowLog] = []
+        if cloudwatch is not None:
+            # the log group before its flow logs; `cdk destroy --all` deletes them before the log group
+            self.add_stack_dependency(cloudwatch, "flow logs need their log group and delivery role first")
+            self.cloudwatch_flow_logs = [
+                CloudWatchFlowLog(
+                    self, f"CloudWatchFlowLog-{target.resource_id}", resource_type=target.resource_type,
+                    resource_id=target.resource_id, investigation=settings.investigation,
+                    log_group_name=cloudwatch.log_group.name, role_arn=cloudwatch.log_group.role.role_arn,
+                    fields=settings.fields, traffic_type=settings.traffic_type,
+                    aggregation_seconds=settings.aggregation_seconds,
+                ).resource
+                for target in targets
+            ]
+        # the flow logs to the bucket (what `flowlogs doctor` checks against it), and those to CloudWatch Logs
+        for key, flow_logs, what in ((outputs.FLOW_LOG_IDS, self.flow_logs, ""),
+                                     (outputs.CLOUDWATCH_FLOW_LOG_IDS, self.cloudwatch_flow_logs,
+                                      " to CloudWatch Logs")):
+            if flow_logs:  # an output cannot be empty
+                CfnOutput(self, key, value=Fn.join(",", [flow_log.ref for flow_log in flow_logs]),
+                          description=f"Flow log ids{what} (comma-separated)")

@@ -161,7 +161,11 @@ def feature_flags() -> dict[str, Any]:
     return {k: v for k, v in example_context().items() if k.startswith("@")}
 
 
-@pytest.fixture(scope="session", params=sorted(CONFIGS))
+# every configuration with the three S3 stacks (destination "cloudwatch" has no bucket, table or workgroup)
+S3_CONFIGS = sorted(name for name, config in CONFIGS.items() if config.get("destination") != "cloudwatch")
+
+
+@pytest.fixture(scope="session", params=S3_CONFIGS)
 def any_synth(request: pytest.FixtureRequest, synth_config: Callable[[str], Synth]) -> Synth:
     return synth_config(request.param)
 

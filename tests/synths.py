@@ -61,19 +61,76 @@ CONFIGS: dict[str, dict[str, Any]] = {
         "table": "rejects",
         "workgroup": "netsec-rejects",
     },
+    # a log-archive account (DEPLOYING) capturing in two more accounts and a second region
+    "multi_account": {
+        "investigation": "estate",
+        "vpc_ids": ["vpc-0a1b2c3d4e5f67890"],
+        "subnet_ids": [],
+        "eni_ids": [],
+        "hive_partitions": True,
+        "key_prefix": "org/flows",
+        "encryption": "kms",
+        "accounts": ["111122223333", "444455556666", "777788889999"],
+        "regions": ["eu-west-1", "us-east-1"],
+        "targets": {
+            "444455556666/eu-west-1": {"vpc_ids": ["vpc-0123456789abcdef0"],
+                                       "eni_ids": ["eni-0fedcba9876543210", "eni-12345678"]},
+            "111122223333/us-east-1": {"subnet_ids": ["subnet-0123456789abcdef0"]},
+            "777788889999/us-east-1": {"eni_ids": ["eni-0123456789abcdef0"]},
+        },
+    },
+    # the report on a schedule: weekly by e-mail, with a KMS key, a key prefix and a retained bucket
+    "scheduled": {
+        "investigation": "weekly",
+        "key_prefix": "org/flows",
+        "encryption": "kms",
+        "removal": "retain",
+        "log_retention_days": 10,
+        "report_schedule": "weekly",
+        "report_emails": "lead@example.com,soc@example.com",
+    },
+    # flow logs to CloudWatch Logs only (no bucket, table or workgroup): a key, a kept log group, a custom
+    # field order
+    "cloudwatch": {
+        "investigation": "cw",
+        "destination": "cloudwatch",
+        "vpc_ids": ["vpc-0a1b2c3d4e5f67890"],
+        "subnet_ids": [],
+        "eni_ids": ["eni-0fedcba9876543210"],
+        "encryption": "kms",
+        "removal": "retain",
+        "log_retention_days": 90,
+        "log_fields": ["log-status", "start", "end", "interface-id", "srcaddr", "dstaddr", "srcport",
+                       "dstport", "protocol", "packets", "bytes", "action", "flow-direction"],
+    },
+    # each target's flow logs to S3 and to CloudWatch Logs, here and in a second account and region
+    "both": {
+        "investigation": "twice",
+        "destination": "both",
+        "vpc_ids": [],
+        "subnet_ids": ["subnet-0c4d5e6f7a8b9c0d1"],
+        "eni_ids": [],
+        "accounts": ["111122223333", "444455556666"],
+        "regions": ["eu-west-1", "us-east-1"],
+        "targets": {"444455556666/us-east-1": {"eni_ids": ["eni-0123456789abcdef0"]}},
+    },
 }
+# The account and region `cdk` deploys from in every test synth (the CLI's CDK_DEFAULT_ACCOUNT/REGION);
+# only configurations with `targets` or `accounts`/`regions` use it.
+DEPLOYING = ("111122223333", "eu-west-1")
 
 PARTS: tuple[Literal["storage", "capture", "analytics"], ...] = ("storage", "capture", "analytics")
 
 
 @dataclass
 class Synth:
-    """One synthesized app: settings, raw templates (by part), manifest and the assembly folder."""
+    """One synthesized app: settings, templates (by part; ``stacks``: every one by name), manifest, folder."""
 
     settings: Any
     outdir: Path
     templates: dict[str, dict[str, Any]]
     manifest: dict[str, Any]
+    stacks: dict[str, dict[str, Any]]
 
     def resources(self, part: str, rtype: str) -> dict[str, dict[str, Any]]:
         return {k: v for k, v in self.templates[part]["Resources"].items() if v["Type"] == rtype}
@@ -102,16 +159,18 @@ def synthesize(context: Mapping[str, Any], outdir: Path, *, queries: bool = True
 
     from flowkit.queries import context_for, saved_queries
     from flowkit.settings import load
+    from flowkit.settings.accounts import AccountRegion
     from stacks import build
 
     settings = load(context)
     app = App(context=dict(context), outdir=str(outdir))
     deployed = saved_queries(context_for(settings), settings.investigation) if queries else []
-    build(app, settings, deployed, nag=nag)
+    build(app, settings, deployed, nag=nag, home=AccountRegion(*DEPLOYING))
     app.synth()
     manifest = json.loads((outdir / "manifest.json").read_text())
-    templates: dict[str, dict[str, Any]] = {
-        part: json.loads((outdir / f"{settings.stack_name(part)}.template.json").read_text())
-        for part in PARTS
+    stacks: dict[str, dict[str, Any]] = {
+        name: json.loads((outdir / artifact["properties"]["templateFile"]).read_text())
+        for name, artifact in manifest["artifacts"].items() if artifact["type"] == "aws:cloudformation:stack"
     }
-    return Synth(settings, outdir, templates, manifest)
+    templates = {part: stacks[name] for part in PARTS if (name := settings.stack_name(part)) in stacks}
+    return Synth(settings, outdir, templates, manifest, stacks)

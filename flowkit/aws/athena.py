@@ -1,42 +1,47 @@
 """Run one saved query in Athena: the same rendered SQL as the local engine, typed rows back.
 
-Cost is reported the way Athena bills it: USD 5 per TB scanned, bytes rounded up to the next
-megabyte with a 10 MB minimum per query. Units are decimal here: MB = 10**6 and TB = 10**12 bytes.
-Athena documents the smallest per-query data usage control (BytesScannedCutoffPerQuery) as 10 MB, and
-its API model gives that minimum as 10,000,000 bytes; the kit's analytics stack never sets a cutoff
-below 10 MiB (10,485,760 bytes), which is above it. Failed queries are not billed; cancelled ones are
-(for what they scanned before they stopped).
+Cost is reported the way Athena bills it (:mod:`flowkit.aws.cost`). Rows come back all at once
+(:func:`execute`, :func:`run_saved`) or page by page as they are read (:func:`execute_stream`,
+:func:`stream_saved`), so a large result is never held in memory.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import math
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from flowkit.aws import stack_outputs as outputs
+from flowkit.aws.athena_values import convert_value
+from flowkit.aws.cost import (
+    MB,
+    MINIMUM_BILLED_BYTES,
+    TB,
+    USD_PER_TB,
+    billed_bytes,
+    cost_line,
+    cost_usd,
+    format_bytes,
+)
 from flowkit.aws.deployed import Deployed
 from flowkit.aws.session import AwsError, client, describe_error
 from flowkit.errors import FAILED
-from flowkit.layout import iso_utc
 from flowkit.messages import Notify, Progress, no_progress, silent
 
 if TYPE_CHECKING:
     from flowkit.queries import QueryTemplate, RenderContext
 
-MB = 10**6
-TB = 10**12
-USD_PER_TB = 5.0
-MINIMUM_BILLED_BYTES = 10 * MB
+__all__ = ["MB", "MINIMUM_BILLED_BYTES", "TB", "USD_PER_TB", "AthenaError", "AthenaResult", "AthenaRows",
+           "billed_bytes", "convert_value", "cost_line", "cost_usd", "execute", "execute_stream",
+           "fetch_results", "format_bytes", "prepare_saved", "result_rows", "run_saved", "stream_saved",
+           "wait"]
+
 PAGE_SIZE = 1000  # GetQueryResults MaxResults upper bound
 TERMINAL_STATES = ("SUCCEEDED", "FAILED", "CANCELLED")
 
@@ -65,83 +70,14 @@ class AthenaResult:
         return cost_usd(self.data_scanned_bytes)
 
 
-def billed_bytes(scanned: int) -> int:
-    """Bytes Athena bills for a query that scanned ``scanned`` bytes (whole MB, at least 10 MB)."""
-    return max(math.ceil(max(scanned, 0) / MB) * MB, MINIMUM_BILLED_BYTES)
+@dataclass(frozen=True)
+class AthenaRows:
+    """A finished query whose rows are read from Athena page by page as ``rows`` is iterated (once)."""
 
-
-def cost_usd(scanned: int) -> float:
-    return billed_bytes(scanned) * USD_PER_TB / TB
-
-
-def format_bytes(count: int) -> str:
-    """Decimal units, like Athena's console: ``1.50 MB``."""
-    value = float(count)
-    for unit in ("B", "KB", "MB", "GB", "TB"):
-        if value < 1000 or unit == "TB":
-            return f"{count} B" if unit == "B" else f"{value:.2f} {unit}"
-        value /= 1000
-    raise AssertionError("unreachable")
-
-
-def cost_line(scanned: int, state: str = "SUCCEEDED") -> str:
-    """The one-line data-scanned and cost report printed after a query."""
-    text = f"Data scanned: {format_bytes(scanned)}"
-    if state == "FAILED":
-        return text + " (failed queries are not billed)"
-    return (text + f"; billed {format_bytes(billed_bytes(scanned))} ~ USD {cost_usd(scanned):.6f}"
-            f" (USD {USD_PER_TB:g} per TB, 10 MB minimum)")
-
-
-# -- value conversion ------------------------------------------------------------------------------
-_INT_TYPES = frozenset({"tinyint", "smallint", "integer", "int", "bigint"})
-_FLOAT_TYPES = frozenset({"double", "real", "float"})
-
-
-def convert_value(athena_type: str, datum: Mapping[str, str]) -> Any:
-    """One GetQueryResults datum as a Python value, by the column's Athena type.
-
-    Matches the local engine's values: NULL (no VarCharValue) -> None; integers -> int;
-    double/real -> float; decimal -> int when whole, else float; boolean -> bool; timestamp -> ISO-8601
-    UTC string (``2024-05-01T13:00:00Z``; Athena's session time zone is UTC); date -> ``2024-05-01``;
-    everything else (varchar, ipaddress, arrays...) -> str as Athena printed it.
-    """
-    if "VarCharValue" not in datum:
-        return None
-    text = datum["VarCharValue"]
-    kind = athena_type.lower().split("(", 1)[0].strip()
-    try:
-        if kind in _INT_TYPES:
-            return int(text)
-        if kind in _FLOAT_TYPES:
-            return float(text)
-        if kind == "decimal":
-            number = Decimal(text)
-            return int(number) if number == number.to_integral_value() else float(number)
-        if kind == "boolean":
-            return text.lower() == "true"
-        if kind == "timestamp":
-            return iso_utc(datetime.fromisoformat(text))
-        if kind == "timestamp with time zone":
-            return iso_utc(_zoned(text))
-        if kind == "date":
-            return datetime.fromisoformat(text).date().isoformat()
-    except (ValueError, InvalidOperation):
-        return text
-    return text
-
-
-def _zoned(text: str) -> datetime:
-    """Trino prints ``2024-05-01 13:00:00.000 UTC``, ``... +02:00`` or ``... Europe/Berlin``."""
-    stamp, _, zone = text.rpartition(" ")
-    if zone == "UTC":
-        return datetime.fromisoformat(stamp).replace(tzinfo=UTC)
-    if zone[:1] in "+-":
-        return datetime.fromisoformat(stamp + zone)
-    try:
-        return datetime.fromisoformat(stamp).replace(tzinfo=ZoneInfo(zone))
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(text) from None
+    execution_id: str
+    columns: list[str]
+    rows: Iterator[tuple[Any, ...]]
+    data_scanned_bytes: int
 
 
 # -- API calls -------------------------------------------------------------------------------------
@@ -185,33 +121,49 @@ def wait(
         raise
 
 
-def fetch_results(athena: Any, execution_id: str) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Page through GetQueryResults; the header row (first row of the first page only) is dropped."""
-    columns: tuple[str, ...] = ()
-    labels: tuple[str, ...] = ()
-    types: tuple[str, ...] = ()
-    rows: list[tuple[Any, ...]] = []
-    pages = athena.get_paginator("get_query_results").paginate(
-        QueryExecutionId=execution_id, PaginationConfig={"PageSize": PAGE_SIZE})
-    try:
-        for number, page in enumerate(pages):
-            result_set = page.get("ResultSet", {})
-            if number == 0:
-                info = result_set.get("ResultSetMetadata", {}).get("ColumnInfo", [])
-                columns = tuple(c.get("Name") or c.get("Label", "") for c in info)
-                labels = tuple(c.get("Label") or c.get("Name", "") for c in info)
-                types = tuple(c.get("Type", "varchar") for c in info)
-            page_rows = result_set.get("Rows", [])
-            if number == 0 and page_rows and _is_header(page_rows[0], (columns, labels)):
-                page_rows = page_rows[1:]
+def result_rows(athena: Any, execution_id: str) -> tuple[list[str], Iterator[tuple[Any, ...]]]:
+    """The columns, and the rows read page by page from GetQueryResults as they are iterated.
+
+    The first page is read here (it names the columns); its header row is dropped.
+    """
+    pages = iter(athena.get_paginator("get_query_results").paginate(
+        QueryExecutionId=execution_id, PaginationConfig={"PageSize": PAGE_SIZE}))
+    first = _page(pages)
+    result_set = (first or {}).get("ResultSet", {})
+    info = result_set.get("ResultSetMetadata", {}).get("ColumnInfo", [])
+    columns = tuple(c.get("Name") or c.get("Label", "") for c in info)
+    labels = tuple(c.get("Label") or c.get("Name", "") for c in info)
+    types = tuple(c.get("Type", "varchar") for c in info)
+    first_rows = result_set.get("Rows", [])
+    if first_rows and _is_header(first_rows[0], (columns, labels)):
+        first_rows = first_rows[1:]
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        page_rows = first_rows
+        while True:
             for row in page_rows:
-                data = row.get("Data", [])
-                rows.append(tuple(convert_value(t, d) for t, d in zip(types, data, strict=False)))
+                yield tuple(convert_value(t, d) for t, d in zip(types, row.get("Data", []), strict=False))
+            page = _page(pages)
+            if page is None:
+                return
+            page_rows = page.get("ResultSet", {}).get("Rows", [])
+
+    return list(columns), rows()
+
+
+def _page(pages: Iterator[dict[str, Any]]) -> dict[str, Any] | None:
+    try:
+        return next(pages, None)
     except ClientError as err:
         raise AthenaError(f"Athena {describe_error(err)}") from None
     except BotoCoreError as err:
         raise AthenaError(f"Athena GetQueryResults: {err}") from None
-    return list(columns), rows
+
+
+def fetch_results(athena: Any, execution_id: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Every row of a finished query (the header row of the first page dropped)."""
+    columns, rows = result_rows(athena, execution_id)
+    return columns, list(rows)
 
 
 def _is_header(row: Mapping[str, Any], names: Sequence[tuple[str, ...]]) -> bool:
@@ -225,7 +177,7 @@ def _reason(execution: Mapping[str, Any]) -> str:
     return str(reason or "no reason given")
 
 
-def execute(
+def execute_stream(
     athena: Any,
     sql: str,
     *,
@@ -236,8 +188,9 @@ def execute(
     notify: Notify = silent,
     progress: Progress = no_progress,
     sleep: Callable[[float], None] = time.sleep,
-) -> AthenaResult:
-    """Start ``sql`` in ``workgroup``/``database``, wait, page the results; notify the id and the cost.
+) -> AthenaRows:
+    """Start ``sql`` in ``workgroup``/``database`` and wait; notify the id and the cost. The rows are read
+    page by page while they are iterated.
 
     FAILED or CANCELLED (including a workgroup's BytesScannedCutoffPerQuery) raises AthenaError
     with Athena's reason.
@@ -259,24 +212,35 @@ def execute(
     notify(cost_line(scanned, state))
     if state != "SUCCEEDED":
         raise AthenaError(f"Athena query {execution_id} {state}: {_reason(execution)}")
-    columns, rows = fetch_results(athena, execution_id)
-    return AthenaResult(execution_id, columns, rows, scanned)
+    columns, rows = result_rows(athena, execution_id)
+    return AthenaRows(execution_id, columns, rows, scanned)
 
 
-def run_saved(
-    session: Any,
-    deployed: Deployed,
-    template: QueryTemplate,
-    values: Mapping[str, str],
-    ctx: RenderContext,
+def execute(
+    athena: Any,
+    sql: str,
     *,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    database: str,
+    workgroup: str,
+    parameters: Sequence[str] = (),
+    results_location: str | None = None,
     notify: Notify = silent,
     progress: Progress = no_progress,
     sleep: Callable[[float], None] = time.sleep,
 ) -> AthenaResult:
-    """Render one saved query for the deployed table and run it with ``?`` values as ExecutionParameters.
+    """:func:`execute_stream` with every row read."""
+    return _collected(execute_stream(athena, sql, database=database, workgroup=workgroup,
+                                     parameters=parameters, results_location=results_location,
+                                     notify=notify, progress=progress, sleep=sleep))
+
+
+def _collected(found: AthenaRows) -> AthenaResult:
+    return AthenaResult(found.execution_id, found.columns, list(found.rows), found.data_scanned_bytes)
+
+
+def prepare_saved(deployed: Deployed, template: QueryTemplate, values: Mapping[str, str], ctx: RenderContext,
+                  since: datetime | None = None, until: datetime | None = None) -> tuple[str, list[str]]:
+    """The SQL of one saved query for the deployed table, and its ``?`` values as ExecutionParameters.
 
     ``ctx`` is the RenderContext of the settings; its database, table, key layout and (when the
     deployment records them) fields are replaced by the deployed ones, so the SQL matches the table
@@ -298,7 +262,44 @@ def run_saved(
         raise queries.QueryError(f"query '{template.name}' needs field(s) {', '.join(missing)}, {where}")
     coerced = queries.coerce_params(template, values)
     sql = queries.render(template, ctx, since, until)
-    parameters = queries.athena_execution_parameters(template, coerced)
-    return execute(client(session, "athena"), sql, database=deployed.database, workgroup=deployed.workgroup,
-                   parameters=parameters, results_location=deployed.results_location,
-                   notify=notify, progress=progress, sleep=sleep)
+    return sql, list(queries.athena_execution_parameters(template, coerced))
+
+
+def stream_saved(
+    session: Any,
+    deployed: Deployed,
+    template: QueryTemplate,
+    values: Mapping[str, str],
+    ctx: RenderContext,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    notify: Notify = silent,
+    progress: Progress = no_progress,
+    sleep: Callable[[float], None] = time.sleep,
+) -> AthenaRows:
+    """Render one saved query for the deployed table (:func:`prepare_saved`) and run it; rows are read
+    page by page as they are iterated."""
+    sql, parameters = prepare_saved(deployed, template, values, ctx, since, until)
+    return execute_stream(client(session, "athena"), sql, database=deployed.database,
+                          workgroup=deployed.workgroup, parameters=parameters,
+                          results_location=deployed.results_location, notify=notify, progress=progress,
+                          sleep=sleep)
+
+
+def run_saved(
+    session: Any,
+    deployed: Deployed,
+    template: QueryTemplate,
+    values: Mapping[str, str],
+    ctx: RenderContext,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    notify: Notify = silent,
+    progress: Progress = no_progress,
+    sleep: Callable[[float], None] = time.sleep,
+) -> AthenaResult:
+    """:func:`stream_saved` with every row read."""
+    return _collected(stream_saved(session, deployed, template, values, ctx, since=since, until=until,
+                                   notify=notify, progress=progress, sleep=sleep))

@@ -127,19 +127,18 @@ def _layout(values: dict[str, str], stack: str) -> Layout:
     return layout
 
 
-def _fields(values: dict[str, str], stack: str) -> tuple[Field, ...] | None:
-    """Fields from the TableColumns output (hyphenated names in column order); None if it is absent."""
-    if outputs.TABLE_COLUMNS not in values:
+def _fields(values: dict[str, str], stack: str, key: str = outputs.TABLE_COLUMNS) -> tuple[Field, ...] | None:
+    """Fields from the TableColumns (or ``key``) output, hyphenated names in order; None if it is absent."""
+    if key not in values:
         return None
-    text = _require(values, stack, outputs.TABLE_COLUMNS)
+    text = _require(values, stack, key)
     names = [name.strip() for name in text.split(",")]
     if "" in names:
-        raise DeployedError(f"stack {stack}: output {outputs.TABLE_COLUMNS} is {text!r}, "
-                            "which has an empty field name")
+        raise DeployedError(f"stack {stack}: output {key} is {text!r}, which has an empty field name")
     try:
         return resolve(names)
     except FieldSpecError as err:
-        raise DeployedError(f"stack {stack}: output {outputs.TABLE_COLUMNS}: {err}") from None
+        raise DeployedError(f"stack {stack}: output {key}: {err}") from None
 
 
 def storage_from(values: dict[str, str], stack: str) -> Storage:
@@ -191,3 +190,60 @@ def lookup(investigation: str, session: boto3.Session, notify: Notify = silent) 
         notify(f"note: stack {name} has no {outputs.TABLE_COLUMNS} output (deployed by an older kit); "
                "assuming the table has the log_fields of the settings")
     return found
+
+
+# -- CloudWatch Logs -------------------------------------------------------------------------------
+_LOG_GROUP_ARN = re.compile(r"^arn:[a-z0-9-]+:logs:([a-z0-9-]+):(\d{12}):log-group:(.+?)(?::\*)?$")
+
+
+@dataclass(frozen=True)
+class LogGroup:
+    """A CloudWatch Logs log group of flow logs, with the fields of its records (None: not known)."""
+
+    name: str
+    account: str
+    region: str
+    fields: tuple[Field, ...] | None = None
+
+
+def log_group_of_arn(arn: str, fields: tuple[Field, ...] | None = None) -> LogGroup | None:
+    """A log group from its ARN (with or without the trailing ``:*``); None if it is no log group ARN."""
+    match = _LOG_GROUP_ARN.match(arn)
+    return LogGroup(match[3], match[2], match[1], fields) if match else None
+
+
+def log_group_from(values: dict[str, str], stack: str) -> LogGroup:
+    """The log group and its record fields from a CloudWatch stack's outputs."""
+    arn = _require(values, stack, outputs.LOG_GROUP_ARN)
+    found = log_group_of_arn(arn, _fields(values, stack, outputs.LOG_FIELDS))
+    if found is None:
+        raise DeployedError(f"stack {stack}: output {outputs.LOG_GROUP_ARN} is {arn!r}, not a log group ARN")
+    if found.fields is None:
+        raise DeployedError(f"stack {stack}: output {outputs.LOG_FIELDS} is missing (redeploy with this "
+                            "version of the kit)")
+    return found
+
+
+def lookup_log_group(investigation: str, session: boto3.Session) -> LogGroup:
+    """The investigation's log group in the session's account and region, from its CloudWatch stack:
+    ``flowlogs-<inv>-cloudwatch``, or where the kit was deployed from elsewhere,
+    ``flowlogs-<inv>-cloudwatch-<account>-<region>``."""
+    cloudformation = client(session, "cloudformation")
+    name = stack_name(investigation, "cloudwatch")
+    stack = describe_stack(cloudformation, name)
+    if stack is None:
+        try:
+            account = client(session, "sts").get_caller_identity()["Account"]
+        except (ClientError, BotoCoreError) as err:
+            raise DeployedError(f"stack {name}: not found, and the account is unknown: {describe_error(err)}"
+                                ) from None
+        other = f"{name}-{account}-{session.region_name}"
+        stack = describe_stack(cloudformation, other)
+        if stack is None:
+            raise DeployedError(f"stack {name} (or {other}): {_NOT_FOUND}; the investigation needs "
+                                "destination 'cloudwatch' or 'both'")
+        name = other
+    problem = state_problem(name, stack.get("StackStatus", ""))
+    if problem:
+        raise DeployedError(problem)
+    return log_group_from(outputs_of(stack), name)

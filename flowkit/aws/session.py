@@ -30,10 +30,11 @@ def make_session(profile: str | None = None, region: str | None = None) -> boto3
         raise AwsError(f"AWS session: {err}") from None
 
 
-def client(session: boto3.Session, service: ServiceName) -> Any:
-    """A boto3 client; a missing region or bad configuration becomes a one-line AwsError."""
+def client(session: boto3.Session, service: ServiceName, config: Any = None) -> Any:
+    """A boto3 client (``config``: a botocore Config, e.g. timeouts); a missing region or bad configuration
+    becomes a one-line AwsError."""
     try:
-        return session.client(service)
+        return session.client(service) if config is None else session.client(service, config=config)
     except BotoCoreError as err:
         raise AwsError(f"AWS {service} client: {err}") from None
 

@@ -18,7 +18,8 @@ LOG_LAYOUT = "LogLayout"  # "<text|parquet> hive=<true|false> hourly=<true|false
 KMS_KEY_ARN = "KmsKeyArn"  # only with encryption=kms
 
 # capture stack
-FLOW_LOG_IDS = "FlowLogIds"  # comma-separated fl-... ids
+FLOW_LOG_IDS = "FlowLogIds"  # comma-separated fl-... ids (of the flow logs to S3)
+CLOUDWATCH_FLOW_LOG_IDS = "CloudWatchFlowLogIds"  # ... of the flow logs to CloudWatch Logs
 
 # analytics stack
 DATABASE_NAME = "DatabaseName"
@@ -27,10 +28,16 @@ WORKGROUP_NAME = "WorkGroupName"
 RESULTS_LOCATION = "ResultsLocation"
 TABLE_COLUMNS = "TableColumns"  # comma-separated hyphenated field names, in the table's column order
 
+# cloudwatch stack (one per account and region whose flow logs go to CloudWatch Logs)
+LOG_GROUP_NAME = "LogGroupName"
+LOG_GROUP_ARN = "LogGroupArn"  # arn:<partition>:logs:<region>:<account>:log-group:<name>
+LOG_FIELDS = "LogFields"  # comma-separated hyphenated field names, in LogFormat order
+
 STORAGE_OUTPUTS: tuple[str, ...] = (BUCKET_NAME, BUCKET_ARN, KEY_PREFIX, LOG_ROOT, LOG_LAYOUT, KMS_KEY_ARN)
-CAPTURE_OUTPUTS: tuple[str, ...] = (FLOW_LOG_IDS,)
+CAPTURE_OUTPUTS: tuple[str, ...] = (FLOW_LOG_IDS, CLOUDWATCH_FLOW_LOG_IDS)
 ANALYTICS_OUTPUTS: tuple[str, ...] = (DATABASE_NAME, TABLE_NAME, WORKGROUP_NAME, RESULTS_LOCATION,
                                      TABLE_COLUMNS)
+CLOUDWATCH_OUTPUTS: tuple[str, ...] = (LOG_GROUP_NAME, LOG_GROUP_ARN, LOG_FIELDS)
 
 # Prefix of the Athena query results inside the kit's bucket (its own short lifecycle rule).
 RESULTS_PREFIX = "athena-results/"
@@ -41,6 +48,11 @@ ENGINE_VERSION = "Athena engine version 3"
 def stack_name(investigation: str, part: str) -> str:
     """CloudFormation stack name of one of an investigation's stacks (``storage``, ``capture``, ...)."""
     return f"flowlogs-{investigation}-{part}"
+
+
+def log_group_name(investigation: str) -> str:
+    """The CloudWatch Logs log group of an investigation (the same name in every account and region)."""
+    return f"/flowlogs/{investigation}"
 
 
 def layout_description(layout: Layout) -> str:

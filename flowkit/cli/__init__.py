@@ -3,7 +3,7 @@ check a deployment (``doctor``).
 
 Starts fast: nothing heavy (CDK, DuckDB, sqlglot, boto3, jinja2) is imported until a command needs it.
 Bad input prints one line ``flowlogs: error: ...`` to stderr and exits with status 2; a query, download
-or report that fails exits with status 1.
+or report that fails exits with status 1; Ctrl-C prints ``flowlogs: interrupted`` and exits with 130.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import click
 
 from flowkit.cli import terminal
-from flowkit.cli.group import Problem, cli
+from flowkit.cli.group import Interrupted, Problem, cli
 from flowkit.cli.terminal import PROG
 from flowkit.errors import BAD_INPUT, FAILED, INTERRUPTED
 
@@ -31,6 +31,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     except click.UsageError as err:
         click.echo(f"{PROG}: error: {err.format_message()}", err=True)
         sys.exit(BAD_INPUT)
+    except Interrupted as err:
+        err.show()
+        sys.exit(INTERRUPTED)
     except click.ClickException as err:
         terminal.errors(err.error.problems if isinstance(err, Problem) else [err.format_message()])
         sys.exit(err.exit_code)

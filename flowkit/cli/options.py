@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from flowkit.cli.rows import TABLE_LIMIT
 from flowkit.errors import FAILED, KitError
 from flowkit.layout import to_utc
 
@@ -35,14 +36,22 @@ def parse_pairs(values: Sequence[str], option: str) -> dict[str, str]:
 
 
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_AGO_RE = re.compile(r"^(\d{1,6})\s*([mhdw])$")
+_UNITS = {"m": timedelta(minutes=1), "h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1)}
+TIME_HELP = "an ISO date (2024-05-01), a UTC time (2024-05-01T13:00Z) or a time ago (30m, 24h, 7d, 2w)"
 _TIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?$")
 
 
-def parse_time(text: str | None, option: str) -> datetime | None:
-    """ISO date (midnight UTC) or ISO date-time (UTC unless an offset is given) as an aware UTC datetime."""
+def parse_time(text: str | None, option: str, now: datetime | None = None) -> datetime | None:
+    """ISO date (midnight UTC), ISO date-time (UTC unless an offset is given) or a time ago (``24h``:
+    that long before ``now``) as an aware UTC datetime."""
     if text is None:
         return None
     value = text.strip()
+    ago = _AGO_RE.match(value.lower())
+    if ago:
+        moment = (now or datetime.now(UTC)) - int(ago[1]) * _UNITS[ago[2]]
+        return moment.replace(microsecond=0)
     try:
         if _DATE_RE.match(value):
             day = date.fromisoformat(value)
@@ -52,13 +61,13 @@ def parse_time(text: str | None, option: str) -> datetime | None:
             return to_utc(when)
     except ValueError:
         pass
-    raise KitError(f"{option}: {text!r} is not a date (2024-05-01) or UTC time (2024-05-01T13:00, "
-                   "2024-05-01T13:00:00Z)")
+    raise KitError(f"{option}: {text!r} is not a date (2024-05-01), UTC time (2024-05-01T13:00, "
+                   "2024-05-01T13:00:00Z) or time ago (30m, 24h, 7d, 2w)")
 
 
 def parse_window(since: str | None, until: str | None) -> tuple[datetime | None, datetime | None]:
-    start, end = parse_time(since, "--since"), parse_time(until, "--until")
     now = datetime.now(UTC)
+    start, end = parse_time(since, "--since", now), parse_time(until, "--until", now)
     if start is not None and start >= (end or now):
         limit = f"--until ({end:%Y-%m-%dT%H:%M:%SZ})" if end else f"now ({now:%Y-%m-%dT%H:%M:%SZ})"
         raise KitError(f"--since ({start:%Y-%m-%dT%H:%M:%SZ}) must be before {limit}")
@@ -77,9 +86,9 @@ def choose_source(sources: Mapping[str, object], what: str) -> str:
 
 # -- decorators ----------------------------------------------------------------------------------------
 def window_options(func: F) -> F:
-    func = click.option("--until", metavar="T", help="End of the window (exclusive), e.g. 2024-05-02 "
-                        "or 2024-05-01T18:00Z. Default: now.")(func)
-    return click.option("--since", metavar="T", help="Start of the window, an ISO date or UTC time. "
+    func = click.option("--until", metavar="T", help="End of the window (exclusive), e.g. 2024-05-02, "
+                        "2024-05-01T18:00Z or 1h (an hour ago). Default: now.")(func)
+    return click.option("--since", metavar="T", help=f"Start of the window: {TIME_HELP}. "
                         "Default: lookback_days before the end.")(func)
 
 
@@ -91,6 +100,17 @@ def param_option(func: F) -> F:
 def format_option(choices: Sequence[str], default: str) -> Callable[[F], F]:
     return click.option("--format", "fmt", type=click.Choice(list(choices)), default=default,
                         show_default=True, help="Output format.")
+
+
+def limit_option(func: F) -> F:
+    return click.option("--limit", type=click.IntRange(0, None), default=None, metavar="N",
+                        help=f"Print at most N rows (0: all). Default: {TABLE_LIMIT} for the table format, "
+                        "every row for json and csv (written as they arrive).")(func)
+
+
+def dry_run_option(func: F) -> F:
+    return click.option("--dry-run", is_flag=True, help="Print the SQL and the most bytes the window can "
+                        "scan, with its cost; run nothing.")(func)
 
 
 def aws_options(func: F) -> F:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from flowkit.errors import KitError, one_line
@@ -94,3 +95,28 @@ def athena_choice(athena: bool, investigation: str | None, workgroup: str | None
         return None
     choice.check()
     return choice
+
+
+def before_spending(options: Options, session: Any, target: Deployed, since: datetime | None,
+                    until: datetime | None, bound: bool, queries: int = 1) -> str:
+    """Warn when the window reaches before the table's projection range; with ``bound``, the line
+    stating the most the window can scan and cost (its objects' size)."""
+    from flowkit.aws import scan
+    from flowkit.aws.session import client
+    from flowkit.cli import terminal
+
+    settings = options.settings
+    end = until or datetime.now(UTC).replace(microsecond=0)
+    start = since or end - timedelta(days=settings.lookback_days)
+    warning = scan.projection_warning(start, end, settings.projected_days)
+    if warning:
+        terminal.warn(warning)
+    if not bound:
+        return ""
+    if not target.bucket:
+        return ("the most the window can scan is unknown: with --workgroup and --database the log bucket "
+                "is not known (use --investigation)")
+    with terminal.progress() as progress:
+        progress("listing the window's time folders", 0, None)
+        found = scan.scan_bound(client(session, "s3"), target.storage, start, end)
+    return found.line(queries)

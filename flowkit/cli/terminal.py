@@ -13,7 +13,7 @@ from contextlib import contextmanager
 import click
 
 from flowkit.errors import one_line
-from flowkit.messages import Progress, no_progress
+from flowkit.messages import Notify, Progress, no_progress
 
 PROG = "flowlogs"
 
@@ -24,6 +24,18 @@ def warn(message: str) -> None:
         click.echo(f"{PROG}: {message}", err=True)
     else:
         click.echo(f"{PROG}: warning: {message}", err=True)
+
+
+def once(notify: Notify) -> Notify:
+    """``notify`` that passes each distinct line on only the first time (one run, many queries)."""
+    seen: set[str] = set()
+
+    def first_time(line: str) -> None:
+        if line not in seen:
+            seen.add(line)
+            notify(line)
+
+    return first_time
 
 
 def info(line: str) -> None:

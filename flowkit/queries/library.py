@@ -1,8 +1,9 @@
 """The shipped saved-query templates: where they live and how to look one up.
 
-The templates live in the repository's top-level ``sql/`` folder; a built wheel carries the same
-files as package data in ``flowkit/queries/sql/`` (pyproject maps that package to ``sql/``), so the
-installed ``flowlogs`` command finds them from any folder.
+The templates live in the repository's top-level ``sql/`` folder (and the Logs Insights ones in
+``insights/``); a built wheel carries the same files as package data in ``flowkit/queries/sql/`` and
+``flowkit/queries/insights/`` (pyproject maps those packages to the folders), so the installed
+``flowlogs`` command finds them from any folder.
 """
 
 from __future__ import annotations
@@ -16,21 +17,21 @@ from flowkit.queries.template import QueryTemplate, parse_template
 _HERE = Path(__file__).resolve().parent
 
 
-def _sql_dir() -> Path:
-    """The installed package's copy when there is one, else the source tree's ``sql/``."""
-    packaged = _HERE / "sql"
-    return packaged if packaged.is_dir() else _HERE.parents[1] / "sql"
+def data_dir(name: str) -> Path:
+    """A template folder: the installed package's copy when there is one, else the source tree's."""
+    packaged = _HERE / name
+    return packaged if packaged.is_dir() else _HERE.parents[1] / name
 
 
-SQL_DIR = _sql_dir()
+SQL_DIR = data_dir("sql")
 
 
-def load_catalogue(sql_dir: Path | str = SQL_DIR) -> list[QueryTemplate]:
-    """Every ``*.sql`` template of a folder, sorted by name (malformed files raise QueryError)."""
+def load_catalogue(sql_dir: Path | str = SQL_DIR, suffix: str = ".sql") -> list[QueryTemplate]:
+    """Every ``*<suffix>`` template of a folder, sorted by name (malformed files raise QueryError)."""
     folder = Path(sql_dir)
     if not folder.is_dir():
         raise QueryError(f"{folder}: query folder not found")
-    templates = [parse_template(path) for path in sorted(folder.glob("*.sql"))]
+    templates = [parse_template(path) for path in sorted(folder.glob("*" + suffix))]
     return sorted(templates, key=lambda t: t.name)
 
 

@@ -15,12 +15,13 @@ one value is shown), ``charts`` (SVG drawing), ``html`` (the page), ``png`` (PNG
 from flowkit.report.build import ReportData, ReportError, ResultLike, Runner, Section, Summary, build_report
 from flowkit.report.cells import Cell, cell, protocol_name
 from flowkit.report.html import chart_svg, render_html, window_text
-from flowkit.report.png import CHROMIUM, chromium_command, write_pngs
-from flowkit.report.runners import athena_runner, athena_source, local_runner, local_source
+from flowkit.report.png import CHROMIUM, CHROMIUM_VARIABLE, chromium_command, find_chromium, write_pngs
+from flowkit.report.runners import athena_runner, athena_source, athena_sql, local_runner, local_source
 from flowkit.report.specs import REPORTS, ReportSpec, heading
 
 __all__ = [
     "CHROMIUM",
+    "CHROMIUM_VARIABLE",
     "REPORTS",
     "Cell",
     "ReportData",
@@ -32,10 +33,12 @@ __all__ = [
     "Summary",
     "athena_runner",
     "athena_source",
+    "athena_sql",
     "build_report",
     "cell",
     "chart_svg",
     "chromium_command",
+    "find_chromium",
     "heading",
     "local_runner",
     "local_source",

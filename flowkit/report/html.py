@@ -17,7 +17,7 @@ from flowkit.report.cells import PORT_COLUMNS, cell, label_text, number, parse_t
 from flowkit.report.charts import human_bytes, thousands
 from flowkit.report.specs import heading
 
-BAR_LIMIT = 15  # bars drawn per chart; the table lists every row
+BAR_LIMIT = 15  # bars drawn per chart; the table lists up to TABLE_LIMIT rows
 DONUT_LIMIT = 8  # segments per donut; the rest become one "other" segment
 TABLE_LIMIT = 500  # rows per table; a longer result says how many rows are not shown
 FOLD_ROWS = 25  # longer tables are folded into a <details> element

@@ -1,7 +1,12 @@
-"""PNG export: each chart of a rendered report page screenshotted by headless Chromium."""
+"""PNG export: each chart of a rendered report page screenshotted by headless Chromium.
+
+Chromium is the program named by the ``FLOWLOGS_CHROMIUM`` variable (a path or a command name), else
+the first of CHROMIUM_NAMES found on PATH, else Debian's ``/usr/bin/chromium``.
+"""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -13,6 +18,8 @@ from flowkit.report import charts
 from flowkit.report.build import ReportError
 
 CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_VARIABLE = "FLOWLOGS_CHROMIUM"
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 _SVG_RE = re.compile(r'<svg\b[^>]*\bdata-chart="([^"]+)"[^>]*>.*?</svg>', re.S)
 _SIZE_RE = re.compile(r'\bwidth="(\d+)" height="(\d+)"')
 _LABEL_RE = re.compile(r'\baria-label="([^"]*)"')
@@ -27,11 +34,22 @@ def chromium_command(chromium: str, profile: Path) -> list[str]:
             "--hide-scrollbars", f"--user-data-dir={profile}"]
 
 
-def write_pngs(html_path: Path, out_dir: Path, *, chromium: str = CHROMIUM, scale: int = 2,
+def find_chromium() -> str:
+    """The Chromium to run: $FLOWLOGS_CHROMIUM, else the first of CHROMIUM_NAMES on PATH, else CHROMIUM."""
+    given = os.environ.get(CHROMIUM_VARIABLE, "").strip()
+    if given:
+        return given
+    return next((found for name in CHROMIUM_NAMES if (found := shutil.which(name))), CHROMIUM)
+
+
+def write_pngs(html_path: Path, out_dir: Path, *, chromium: str | None = None, scale: int = 2,
                workers: int = 2) -> list[Path]:
-    """One PNG per chart of a rendered report (``<query>.png``), screenshotted by headless Chromium."""
+    """One PNG per chart of a rendered report (``<query>.png``), screenshotted by headless Chromium
+    (``chromium``, or :func:`find_chromium`)."""
+    chromium = chromium or find_chromium()
     if shutil.which(chromium) is None:
-        raise ReportError(f"{chromium} not found: run scripts/install-chromium (or apt-get install chromium)")
+        raise ReportError(f"{chromium} not found: install Chromium (apt-get install chromium), put it on "
+                          f"PATH, or set {CHROMIUM_VARIABLE} to its path")
     page = Path(html_path).read_text(encoding="utf-8")
     found = [(m.group(1), m.group(0)) for m in _SVG_RE.finditer(page)]
     if not found:

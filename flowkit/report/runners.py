@@ -16,6 +16,7 @@ from flowkit.report.build import ResultLike, Runner
 if TYPE_CHECKING:
     from flowkit.aws.deployed import Deployed
     from flowkit.queries import RenderContext
+    from flowkit.report.specs import ReportSpec
 
 
 def local_runner(logs_dir: Path, ctx: RenderContext, *, since: datetime | None, until: datetime | None,
@@ -45,6 +46,15 @@ def athena_runner(session: Any, deployed: Deployed, ctx: RenderContext, *, since
                                 until=until, notify=notify)
 
     return run
+
+
+def athena_sql(deployed: Deployed, ctx: RenderContext, spec: ReportSpec, *, since: datetime | None,
+               until: datetime | None) -> tuple[str, list[str]]:
+    """The SQL one report runs in Athena, and its ``?`` values (for ``report --athena --dry-run``)."""
+    from flowkit import queries
+    from flowkit.aws import athena
+
+    return athena.prepare_saved(deployed, queries.find(spec.query), dict(spec.params), ctx, since, until)
 
 
 def local_source(logs_dir: Path) -> str:

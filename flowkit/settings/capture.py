@@ -15,10 +15,20 @@ SUBNET_ID = re.compile(r"^subnet-[0-9a-f]{8}(?:[0-9a-f]{9})?$")
 ENI_ID = re.compile(r"^eni-[0-9a-f]{8}(?:[0-9a-f]{9})?$")
 
 
-class CaptureSettings(Part):
+class TargetIds(Part):
+    """The VPCs, subnets and network interfaces to capture (the flat keys, or one entry of ``targets``)."""
+
     vpc_ids: Annotated[TextList, ids(VPC_ID, "a VPC id (vpc- and 8 or 17 hex digits)")] = []
     subnet_ids: Annotated[TextList, ids(SUBNET_ID, "a subnet id (subnet- and 8 or 17 hex digits)")] = []
     eni_ids: Annotated[TextList, ids(ENI_ID, "a network interface id (eni- and 8 or 17 hex digits)")] = []
+
+    @property
+    def target_ids(self) -> list[str]:
+        """Every id, VPCs first, then subnets, then network interfaces."""
+        return [*self.vpc_ids, *self.subnet_ids, *self.eni_ids]
+
+
+class CaptureSettings(TargetIds):
     traffic_type: Annotated[Literal["ALL", "ACCEPT", "REJECT"], BeforeValidator(upper)] = "ALL"
     aggregation_seconds: Annotated[Literal[60, 600], BeforeValidator(as_number)] = 60
     log_fields: str | list[str] = catalogue.DEFAULT_PRESET

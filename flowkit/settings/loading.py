@@ -42,6 +42,10 @@ def load(context: Mapping[str, Any]) -> Settings:
             loc = [str(part) for part in error["loc"]]
             key = loc[0] if loc else ""
             message = error["msg"].removeprefix("Value error, ").replace("Input should be", "should be")
+            if len(loc) > 1:  # inside a nested setting (targets): name the entry and its key
+                if error["type"] == "extra_forbidden":
+                    message = "unknown key"
+                message = f"at '{loc[1]}'" + "".join(f".{part}" for part in loc[2:]) + f": {message}"
             if not key:
                 problems.append(message)
             elif error["type"] == "missing":

@@ -7,14 +7,18 @@ The cdk.json keys come in the order of the parts (investigation first, the last 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Annotated, Literal
 
 from pydantic import model_validator
 
 from flowkit.aws.stack_outputs import stack_name
+from flowkit.settings.accounts import AccountSettings
 from flowkit.settings.analytics import AnalyticsSettings
 from flowkit.settings.capture import CaptureSettings
+from flowkit.settings.cloudwatch import CloudWatchSettings, check_destination
 from flowkit.settings.rules import Part, SettingsError, matching
+from flowkit.settings.schedule import ScheduleSettings
 from flowkit.settings.storage import StorageSettings
 
 INVESTIGATION = re.compile(r"^[a-z][a-z0-9-]{0,22}[a-z0-9]$|^[a-z]$")
@@ -28,19 +32,33 @@ class Investigation(Part):
         "and not ending with '-'")]
 
 
-class Settings(AnalyticsSettings, StorageSettings, CaptureSettings, Investigation):
+class Settings(ScheduleSettings, CloudWatchSettings, AccountSettings, AnalyticsSettings, StorageSettings,
+               CaptureSettings, Investigation):
     """One investigation's settings. Field names are the cdk.json context keys."""
 
     @model_validator(mode="after")
     def _across_parts(self) -> Settings:
-        if not (self.vpc_ids or self.subnet_ids or self.eni_ids):
-            raise ValueError("settings 'vpc_ids', 'subnet_ids', 'eni_ids': no flow log target; "
+        every_id = self.target_ids + [i for ids in self.targets.values() for i in ids.target_ids]
+        if not every_id:
+            raise ValueError("settings 'vpc_ids', 'subnet_ids', 'eni_ids', 'targets': no flow log target; "
                              "set at least one id")
+        twice = sorted(i for i, n in Counter(every_id).items() if n > 1)
+        if twice:
+            raise ValueError("settings 'vpc_ids', 'subnet_ids', 'eni_ids', 'targets': listed more than once: "
+                             + ", ".join(twice))
+        for where in self.target_environments:
+            problem = self.outside(where)
+            if problem:
+                raise ValueError(f"setting 'targets': key '{where}': {problem}")
         if self.lookback_days > self.log_retention_days:
             raise ValueError(
                 f"setting 'lookback_days': {self.lookback_days} is longer than log_retention_days "
                 f"({self.log_retention_days}): the saved queries would look for expired logs"
             )
+        if self.report_expression and (self.report_days or 0) > self.log_retention_days:
+            raise ValueError(f"setting 'report_lookback_days': a report would cover {self.report_days} days, "
+                             f"more than log_retention_days ({self.log_retention_days}) keeps the logs")
+        check_destination(self)  # settings the destination cannot use: one line each
         return self
 
     @property
@@ -57,3 +75,5 @@ class Settings(AnalyticsSettings, StorageSettings, CaptureSettings, Investigatio
 
     def stack_name(self, part: Literal["storage", "capture", "analytics"]) -> str:
         return stack_name(self.investigation, part)
+
+

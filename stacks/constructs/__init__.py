@@ -10,6 +10,8 @@ from stacks.constructs.glue_database import FlowLogDatabase
 from stacks.constructs.glue_table import FlowLogTable
 from stacks.constructs.log_bucket import LogBucket
 from stacks.constructs.named_query import NamedQuery, query_construct_id
+from stacks.constructs.output_reader import StackOutputReader
+from stacks.constructs.scheduled_report import ScheduledReport
 from stacks.constructs.workgroup import QueryWorkGroup
 
 __all__ = [
@@ -21,6 +23,8 @@ __all__ = [
     "NamedQuery",
     "QueryWorkGroup",
     "ResourceType",
+    "ScheduledReport",
+    "StackOutputReader",
     "TrafficType",
     "query_construct_id",
 ]

@@ -7,16 +7,17 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
-from stacks.constructs.delivery import DELIVERY_SERVICE, delivery_conditions
+from stacks.constructs.delivery import DELIVERY_SERVICE, DEPLOYING, DeliverySources, delivery_conditions
 
 DELIVERY_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]
 
 
 class EvidenceKey(Construct):
-    """A rotating key the flow log delivery service may use; the L2 key is the child ``Default``."""
+    """A rotating key the delivery service may use for ``sources``; the L2 key is the child ``Default``."""
 
     def __init__(
-        self, scope: Construct, construct_id: str, *, investigation: str, removal_policy: RemovalPolicy
+        self, scope: Construct, construct_id: str, *, investigation: str, removal_policy: RemovalPolicy,
+        sources: DeliverySources = DEPLOYING,
     ) -> None:
         super().__init__(scope, construct_id)
         self.key = kms.Key(
@@ -33,6 +34,6 @@ class EvidenceKey(Construct):
                 principals=[iam.ServicePrincipal(DELIVERY_SERVICE)],
                 actions=DELIVERY_ACTIONS,
                 resources=["*"],
-                conditions=delivery_conditions(),
+                conditions=delivery_conditions(sources),
             )
         )

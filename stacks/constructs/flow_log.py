@@ -7,7 +7,6 @@ from typing import Any, Literal
 
 from aws_cdk import CfnTag
 from aws_cdk import aws_ec2 as ec2
-from aws_cdk import aws_s3 as s3
 from constructs import Construct, IDependable
 
 from flowkit import catalogue
@@ -32,8 +31,9 @@ def destination_options(layout: Layout) -> dict[str, Any]:
 class FlowLog(Construct):
     """The L1 flow log of one VPC, subnet or network interface is the child ``Default``.
 
-    It waits for ``delivery_policy`` (across stacks: a stack dependency), so ``cdk destroy`` removes
-    the flow log before the bucket is emptied.
+    It delivers to ``bucket_arn`` (in this or another account) and waits for ``delivery_policy``
+    (across stacks: a stack dependency), so ``cdk destroy`` removes the flow log before the bucket is
+    emptied.
     """
 
     def __init__(
@@ -44,7 +44,7 @@ class FlowLog(Construct):
         resource_type: ResourceType,
         resource_id: str,
         investigation: str,
-        bucket: s3.IBucket,
+        bucket_arn: str,
         delivery_policy: IDependable,
         layout: Layout,
         fields: Sequence[catalogue.Field],
@@ -52,7 +52,7 @@ class FlowLog(Construct):
         aggregation_seconds: int,
     ) -> None:
         super().__init__(scope, construct_id)
-        destination = bucket.bucket_arn
+        destination = bucket_arn
         if layout.key_prefix:
             destination = f"{destination}/{layout.key_prefix}"
         self.resource = ec2.CfnFlowLog(

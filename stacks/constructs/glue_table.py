@@ -50,9 +50,11 @@ def storage_descriptor(
     )
 
 
-def table_parameters(layout: Layout, bucket_name: str, projected_days: int) -> dict[str, str]:
+def table_parameters(layout: Layout, bucket_name: str, projected_days: int,
+                     accounts: Sequence[str] = (Aws.ACCOUNT_ID,),
+                     regions: Sequence[str] = (Aws.REGION,)) -> dict[str, str]:
     """Partition projection (TABLE parameters) plus classification and the text header skip."""
-    params = layout.projection_parameters(bucket_name, [Aws.ACCOUNT_ID], [Aws.REGION], projected_days)
+    params = layout.projection_parameters(bucket_name, accounts, regions, projected_days)
     params["EXTERNAL"] = "TRUE"
     if layout.file_format == "text":
         params["classification"] = "csv"
@@ -63,7 +65,11 @@ def table_parameters(layout: Layout, bucket_name: str, projected_days: int) -> d
 
 
 class FlowLogTable(Construct):
-    """The L1 table is the child ``Default``; it projects ``projected_days`` back from now."""
+    """The L1 table is the child ``Default``; it projects ``projected_days`` back from now.
+
+    ``accounts`` and ``regions`` are the projected values of the account and region partitions
+    (default: the stack's own account and region).
+    """
 
     def __init__(
         self,
@@ -76,6 +82,8 @@ class FlowLogTable(Construct):
         layout: Layout,
         fields: Sequence[catalogue.Field],
         projected_days: int,
+        accounts: Sequence[str] = (Aws.ACCOUNT_ID,),
+        regions: Sequence[str] = (Aws.REGION,),
     ) -> None:
         super().__init__(scope, construct_id)
         self.name = name
@@ -92,7 +100,7 @@ class FlowLogTable(Construct):
                 table_type="EXTERNAL_TABLE",
                 partition_keys=[glue.CfnTable.ColumnProperty(name=column, type="string")
                                 for column in PARTITION_COLUMNS],
-                parameters=table_parameters(layout, bucket.bucket_name, projected_days),
+                parameters=table_parameters(layout, bucket.bucket_name, projected_days, accounts, regions),
                 storage_descriptor=storage_descriptor(layout, fields, location),
             ),
         )

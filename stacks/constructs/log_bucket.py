@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aws_cdk import Acknowledgment, Aws, CfnResource, Duration, RemovalPolicy, Stack, Validations
+from aws_cdk import Acknowledgment, CfnResource, Duration, RemovalPolicy, Stack, Validations
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
@@ -10,7 +10,9 @@ from constructs import Construct
 
 from flowkit.aws.stack_outputs import RESULTS_PREFIX
 from flowkit.layout import Layout
-from stacks.constructs.delivery import DELIVERY_SERVICE, delivery_conditions
+from flowkit.schedule.config import REPORTS_PREFIX
+from stacks.constructs.delivery import DELIVERY_SERVICE, DEPLOYING, DeliverySources, delivery_conditions
+from stacks.constructs.limits import MAX_BUCKET_POLICY_BYTES, LimitError, policy_size
 
 RESULTS_EXPIRY_DAYS = 7
 AUTO_DELETE_PROVIDER = "Custom::S3AutoDeleteObjectsCustomResourceProvider"
@@ -42,6 +44,7 @@ class LogBucket(Construct):
     """The bucket flow logs are delivered to and Athena reads from; the L2 bucket is the child ``Default``.
 
     ``removal_policy`` DESTROY empties the bucket on delete; RETAIN keeps it and its TLS-only policy.
+    ``sources`` are the accounts (or organisation) and regions whose flow logs may be delivered.
     """
 
     def __init__(
@@ -53,6 +56,8 @@ class LogBucket(Construct):
         retention_days: int,
         removal_policy: RemovalPolicy,
         encryption_key: kms.IKey | None = None,
+        sources: DeliverySources = DEPLOYING,
+        reports_expiry_days: int | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         destroy = removal_policy == RemovalPolicy.DESTROY
@@ -70,13 +75,21 @@ class LogBucket(Construct):
             lifecycle_rules=[
                 _expiry("expire-flow-logs", layout.root, retention_days),
                 _expiry("expire-athena-results", RESULTS_PREFIX, RESULTS_EXPIRY_DAYS),
+                *([_expiry("expire-reports", REPORTS_PREFIX, reports_expiry_days)]  # the scheduled report's
+                  if reports_expiry_days else []),
             ],
         )
-        self._add_delivery_policy(layout)
+        self._add_delivery_policy(layout, sources)
         if destroy:
             drop_redundant_depends_on(Stack.of(self))
         assert self.bucket.policy is not None  # created by enforce_ssl
         self.policy: s3.BucketPolicy = self.bucket.policy
+        size = policy_size(Stack.of(self), self.policy.document)
+        if size > MAX_BUCKET_POLICY_BYTES:
+            raise LimitError(
+                f"the bucket policy for {len(sources.accounts)} account(s) and {len(sources.regions)} "
+                f"region(s) would be up to {size} bytes, more than S3's {MAX_BUCKET_POLICY_BYTES} (20 KB); "
+                "set organization_id to admit the organisation instead of each account")
         if not destroy:
             # A retained bucket keeps its policy: the TLS-only Deny must outlive the stack too.
             self.policy.apply_removal_policy(RemovalPolicy.RETAIN)
@@ -84,21 +97,19 @@ class LogBucket(Construct):
             Acknowledgment(id="AwsSolutions::AwsSolutions-S1", reason=S1_REASON)
         )
 
-    def _add_delivery_policy(self, layout: Layout) -> None:
+    def _add_delivery_policy(self, layout: Layout, sources: DeliverySources) -> None:
         """The delivery policy the VPC user guide prescribes, owned by the kit (EC2 would overwrite it)."""
-        prefix = layout.account_prefix(Aws.ACCOUNT_ID)
+        conditions = delivery_conditions(sources)
         self.bucket.add_to_resource_policy(
             iam.PolicyStatement(
                 sid="AWSLogDeliveryWrite",
                 principals=[iam.ServicePrincipal(DELIVERY_SERVICE)],
                 actions=["s3:PutObject"],
-                resources=[self.bucket.arn_for_objects(prefix + "*")],
+                resources=[self.bucket.arn_for_objects(layout.account_prefix(sources.account_folder) + "*")],
                 conditions={
-                    "StringEquals": {
-                        "s3:x-amz-acl": "bucket-owner-full-control",
-                        "aws:SourceAccount": Aws.ACCOUNT_ID,
-                    },
-                    "ArnLike": delivery_conditions()["ArnLike"],
+                    "StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control",
+                                     **conditions["StringEquals"]},
+                    "ArnLike": conditions["ArnLike"],
                 },
             )
         )
@@ -108,6 +119,6 @@ class LogBucket(Construct):
                 principals=[iam.ServicePrincipal(DELIVERY_SERVICE)],
                 actions=["s3:GetBucketAcl", "s3:ListBucket"],
                 resources=[self.bucket.bucket_arn],
-                conditions=delivery_conditions(),
+                conditions=conditions,
             )
         )

@@ -274,3 +274,30 @@ def test_ctrl_c_stops_the_query() -> None:
 def test_value_conversion(athena_type: str, text: str, expected: object) -> None:
     assert athena.convert_value(athena_type, {"VarCharValue": text}) == expected
     assert athena.convert_value(athena_type, {}) is None
+
+
+def test_streamed_results_read_each_page_only_when_its_rows_are_needed() -> None:
+    client, stub = stubbed_client()
+    expect_start(stub)
+    stub.add_response("get_query_execution", execution("SUCCEEDED", 5), {"QueryExecutionId": "q-1"})
+    meta = {"ColumnInfo": column_info()}
+    pages = [[HEADER, row("a", "1", "1.0", "n", None)], [row("b", "2", "2.0", "n", None)],
+             [row("c", "3", "3.0", "n", None)]]
+    for number, page_rows in enumerate(pages):
+        response: dict[str, Any] = {"ResultSet": {"Rows": page_rows, "ResultSetMetadata": meta}}
+        expected: dict[str, Any] = {"QueryExecutionId": "q-1", "MaxResults": 1000}
+        if number + 1 < len(pages):
+            response["NextToken"] = f"page-{number + 2}"
+        if number:
+            expected["NextToken"] = f"page-{number + 1}"
+        stub.add_response("get_query_results", response, expected)
+    requested: list[str] = []
+    client.meta.events.register("before-parameter-build.athena.GetQueryResults",
+                                lambda **_: requested.append("page"))
+    with stub:
+        found = athena.execute_stream(client, "SELECT 1", database="db", workgroup="wg", sleep=lambda _: None)
+        assert found.columns == [n for n, _ in COLUMNS] and len(requested) == 1
+        assert next(found.rows)[0] == "a" and len(requested) == 1
+        assert next(found.rows)[0] == "b" and len(requested) == 2
+        assert [r[0] for r in found.rows] == ["c"] and len(requested) == 3
+        stub.assert_no_pending_responses()

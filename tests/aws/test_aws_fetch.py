@@ -298,18 +298,26 @@ def test_other_format_is_reported_not_fetched(mocked: boto3.Session, tmp_path: P
     s3 = mocked.client("s3")
     keys = populate(s3, "parquet", "", False, True)
     since, until, _, _ = WINDOWS["evening"]
-    summary = fetch.fetch(s3, BUCKET, Layout("text", False, True), since, until, tmp_path)
-    in_scope = {k for k, when in keys if in_window(when, True, since, until)}
-    assert summary.downloaded == 0
-    assert set(summary.ignored) == in_scope
-    assert any("not flow log files of this layout" in line for line in summary.lines())
+    in_scope = sorted(k for k, when in keys if in_window(when, True, since, until))
+    with pytest.raises(fetch.FetchAborted) as raised:
+        fetch.fetch(s3, BUCKET, Layout("text", False, True), since, until, tmp_path)
+    assert raised.value.status == 1
+    [line] = raised.value.problems
+    assert line.startswith("no flow log file of 2024-05-01T22:30Z to 2024-05-02T01:15Z under "
+                           f"s3://{BUCKET}/AWSLogs/ (text, plain, hourly); it holds ")
+    assert (f"s3://{BUCKET}/{in_scope[0]} (parquet, plain, hourly; fetch reads text, plain, hourly) and "
+            f"{len(in_scope) - 1} more like it") in line
+    assert f"s3://{BUCKET}/other/AWSLogs/ (another key prefix; fetch reads s3://{BUCKET}/AWSLogs/)" in line
+    assert not local_files(tmp_path)
 
 
 def test_wrong_hive_flag_is_one_clear_error(mocked: boto3.Session, tmp_path: Path) -> None:
     s3 = mocked.client("s3")
     populate(s3, "parquet", "", True, True)
     since, until, _, _ = WINDOWS["evening"]
-    with pytest.raises(fetch.FetchError, match="Hive-style"):
+    with pytest.raises(fetch.FetchAborted,
+                       match=rf"it holds s3://{BUCKET}/AWSLogs/aws-account-id={ACCOUNTS[0]}/ \(Hive folders; "
+                             r"fetch reads plain ones\) and 1 more like it"):
         fetch.fetch(s3, BUCKET, Layout("parquet", False, True), since, until, tmp_path)
 
 

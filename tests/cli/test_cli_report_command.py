@@ -110,3 +110,14 @@ def test_report_bad_input_exits_2(logs: Path, tmp_path: Path, args: list[str], m
     assert message in result.stderr
     assert result.stdout == ""
     assert not (tmp_path / "cwd" / "r.html").exists()
+
+
+def test_each_warning_is_printed_once_for_the_whole_report(logs: Path, tmp_path: Path) -> None:
+    out = tmp_path / "empty.html"
+    result = flowlogs("report", "--logs", str(logs), "--since", "2020-01-01", "--until", "2020-01-02",
+                      "--out", str(out))  # no file of the sample falls in this window
+    assert result.exit_code == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("flowlogs: ")]
+    assert warnings and len(warnings) == len(set(warnings))  # eleven queries, each line once
+    assert any("time window" in line for line in warnings), warnings
+    assert result.stdout == f"{out}\n" and out.is_file()

@@ -31,7 +31,7 @@ def _ignore(_folder: str, names: list[str]) -> set[str]:
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     src = tmp_path_factory.mktemp("src")
-    for folder in ("flowkit", "sql"):
+    for folder in ("flowkit", "sql", "insights"):
         shutil.copytree(REPO / folder, src / folder, ignore=_ignore)
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(REPO / name, src / name)
@@ -69,8 +69,10 @@ def test_wheel_carries_every_module_and_template(wheel: Path) -> None:
     assert modules and modules <= names, sorted(modules - names)
     templates = {f"flowkit/queries/sql/{p.name}" for p in (REPO / "sql").glob("*.sql")}
     assert len(templates) >= 37 and templates <= names, sorted(templates - names)
+    insights = {f"flowkit/queries/insights/{p.name}" for p in (REPO / "insights").glob("*.cwli")}
+    assert len(insights) >= 8 and insights <= names, sorted(insights - names)
     assert "flowkit/report/template.html.j2" in names
-    assert not any(n.startswith(("stacks/", "tests/", "sql/")) for n in names)
+    assert not any(n.startswith(("stacks/", "tests/", "sql/", "insights/")) for n in names)
 
 
 def test_installed_flowlogs_lists_and_runs_the_saved_queries(installed: Path, tmp_path: Path) -> None:
@@ -78,6 +80,15 @@ def test_installed_flowlogs_lists_and_runs_the_saved_queries(installed: Path, tm
                            cwd=tmp_path, capture_output=True, text=True, check=True,
                            env={"HOME": str(tmp_path)})
     assert where.stdout.startswith(str(installed.parent)), where.stdout  # not the checkout's flowkit
+
+    packaged = subprocess.run([str(installed / "python"), "-c", "from flowkit.queries.insights import "
+                               "INSIGHTS_DIR, load_insights; print(INSIGHTS_DIR); "
+                               "print(' '.join(t.name for t in load_insights()))"],
+                              cwd=tmp_path, capture_output=True, text=True, check=True,
+                              env={"HOME": str(tmp_path)})
+    folder, insights = packaged.stdout.splitlines()
+    assert folder.startswith(str(installed.parent)), folder  # the wheel's copy, not the checkout's insights/
+    assert insights.split() == sorted(p.stem for p in (REPO / "insights").glob("*.cwli"))
 
     listed = flowlogs(installed, tmp_path, "queries", "--format", "json")
     assert listed.returncode == 0, listed.stderr

@@ -54,3 +54,24 @@ def test_long_table_is_capped_and_says_so(html_tree: Callable, monkeypatch: pyte
     page = render_html(make_report()[0])
     assert len(table_rows(html_tree(page), "top-talkers")) == 10
     assert "40 more rows are not shown" in page
+
+
+def section_text(root: object, name: str) -> str:
+    [section] = [s for s in root.find_all("section") if s.attrs.get("id") == name]  # type: ignore[attr-defined]
+    return " ".join(section.text().split())
+
+
+def test_each_section_states_exactly_what_its_chart_and_table_show(html_tree: Callable,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(html, "TABLE_LIMIT", 10)
+    root = html_tree(render_html(make_report()[0]))
+    talkers = section_text(root, "top-talkers")  # 50 rows in the fakes: 15 bars, 10 table rows
+    assert "The chart shows the top 15 of 50 rows; the table below lists the first 10 of them." in talkers
+    assert ("The table shows the first 10 of 50 rows, in the saved query's order; 40 more rows are not "
+            "shown: flowlogs query top-talkers --format csv gives all of them.") in talkers
+    assert "lists them all" not in talkers
+    monkeypatch.setattr(html, "TABLE_LIMIT", 500)
+    root = html_tree(render_html(make_report()[0]))
+    sources = section_text(root, "rejected-sources")  # 21 rows: 15 bars, every row in the table
+    assert "The chart shows the top 15 of 21 rows; the table below lists all of them." in sources
+    assert "not shown" not in sources

@@ -27,6 +27,22 @@ BAD: dict[str, tuple[dict[str, Any], dict[str, str]]] = {
     "out-of-range": ({"aggregation_seconds": 30, "lookback_days": 0, "query_limit_gb": 0},
                      {"aggregation_seconds": "30", "lookback_days": "0", "query_limit_gb": "0"}),
     "unknown-key": ({"retention": 5}, {"retention": "unknown key"}),
+    "unknown-schedule": ({"report_schedule": "hourly", "report_emails": "lead@example.com"},
+                         {"report_schedule": "hourly"}),
+    "malformed-address": ({"report_schedule": "weekly", "report_emails": "lead@example,soc@example.com"},
+                          {"report_emails": "'lead@example' is not an e-mail address"}),
+    "schedule-without-address": ({"report_schedule": "cron(0 7 ? * MON *)"},
+                                 {"report_emails": "is 'cron(0 7 ? * MON *)' but no address is set"}),
+    "unknown-destination": ({"destination": "firehose"},
+                            {"destination": "\"firehose\": should be 's3', 'cloudwatch' or 'both'"}),
+    "s3-settings-with-cloudwatch": (
+        {"destination": "cloudwatch", "file_format": "text", "workgroup": "netsec"},
+        {"file_format": "\"text\": means nothing with destination 'cloudwatch'",
+         "workgroup": "\"netsec\": means nothing with destination 'cloudwatch'"}),
+    "retention-cloudwatch-lacks": (
+        {"destination": "both", "log_retention_days": 45},
+        {"log_retention_days": "45: CloudWatch Logs keeps a log group for 1, 3, 5, 7, 14, 30, 60, 90, 120, "
+                               "150, 180, 365, 400, 545, 731, "}),
 }
 
 
@@ -122,3 +138,74 @@ def test_broken_saved_query_stops_the_real_app(case: str, tmp_path: Path) -> Non
     assert len(errors) == 1, proc.stderr
     assert re.fullmatch(pattern.format(sql_dir=re.escape(str(project / "sql"))), errors[0]), errors[0]
     assert list(outdir.iterdir()) == [], "a cloud assembly was written"
+
+
+# -- accounts, regions, organisation, targets ----------------------------------------------------------
+A, B = "111122223333", "444455556666"
+ESTATE = {"accounts": [A, B], "regions": ["eu-west-1", "us-east-1"]}
+DEPLOYING = {"CDK_DEFAULT_ACCOUNT": A, "CDK_DEFAULT_REGION": "eu-west-1"}
+FLAT = "settings 'vpc_ids', 'subnet_ids', 'eni_ids'"
+
+
+def _eni(n: int) -> str:
+    return f"eni-{n:017x}"
+
+
+# (override, deploying account known, the exact error lines as regular expressions)
+BAD_ESTATE: dict[str, tuple[dict[str, Any], bool, list[str]]] = {
+    "malformed-values": (
+        {"accounts": ["1234"], "regions": ["Mars"], "organization_id": "org-1", "targets": "{oops"}, True,
+        [r"setting 'accounts' = \[\"1234\"\]: '1234' is not a 12-digit AWS account id",
+         r"setting 'regions' = \[\"Mars\"\]: 'Mars' is not an AWS region name such as eu-west-1",
+         r"setting 'organization_id' = \"org-1\": must be an AWS Organizations id: .*",
+         r"setting 'targets' = \"\{oops\": is not valid JSON \(.*\)"]),
+    "malformed-key": (
+        {**ESTATE, "targets": {"eu-west-1": {"vpc_ids": ["vpc-01234567"]}}}, True,
+        [r"setting 'targets' = .*: 'eu-west-1' is not '<account>/<region>' \(12 digits, '/', .*\)"]),
+    "outside-accounts": (
+        {**ESTATE, "targets": {"999999999999/eu-west-1": {"vpc_ids": ["vpc-01234567"]}}}, True,
+        [rf"setting 'targets': key '999999999999/eu-west-1': account 999999999999 is not in 'accounts' "
+         rf"\({A}, {B}\); add it there"]),
+    "same-id-twice": (
+        {**ESTATE, "targets": {f"{B}/us-east-1": {"vpc_ids": ["vpc-0a1b2c3d4e5f67890"]}}}, True,
+        [rf"{FLAT}, 'targets': listed more than once: vpc-0a1b2c3d4e5f67890"]),
+    "deploying-account-unknown": (
+        {**ESTATE, "targets": {f"{B}/us-east-1": {"vpc_ids": ["vpc-01234567"]}}}, False,
+        [r"setting 'targets': capture stacks in named accounts and regions needs the deploying "
+         r"\(log-archive\) account and region: .* CDK_DEFAULT_ACCOUNT and CDK_DEFAULT_REGION"]),
+    "flat-outside-accounts": (
+        {"accounts": [B]}, True,
+        [rf"{FLAT}: they capture in the deploying account and region {A}/eu-west-1, but account {A} is not "
+         rf"in 'accounts' \({B}\); add it there"]),
+    "too-many-for-one-stack": (
+        {"vpc_ids": [], "subnet_ids": [], "eni_ids": [_eni(n) for n in range(600)]}, False,
+        [r"stack flowlogs-demo-capture: 600 flow logs, more than the 500 resources CloudFormation allows in "
+         r"one stack; list them under 'targets' as \"<account>/<region>\", .*"]),
+    "bucket-policy-over-20-kb": (
+        {"accounts": [f"{200000000000 + n:012d}" for n in range(1000)] + [A]}, True,
+        [r"the bucket policy for 1001 account\(s\) and 1 region\(s\) would be up to \d+ bytes, more than "
+         r"S3's 20480 \(20 KB\); set organization_id to admit the organisation instead of each account"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_ESTATE))
+def test_app_rejects_bad_accounts_regions_and_targets(case: str, tmp_path: Path) -> None:
+    """Exit status 1, exactly these `error:` lines, no traceback, no cloud assembly."""
+    override, deploying, expected = BAD_ESTATE[case]
+    outdir = tmp_path / "cdk.out"
+    outdir.mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in DEPLOYING}
+    env.update({"CDK_CONTEXT_JSON": json.dumps(_context(override)), "CDK_OUTDIR": str(outdir),
+                "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20", "PYTHONPATH": str(REPO)})
+    if deploying:
+        env.update(DEPLOYING)
+    proc = subprocess.run([sys.executable, "app.py"], cwd=REPO, env=env, capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr and "Traceback" not in proc.stdout
+    errors = [line for line in proc.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == len(expected), proc.stderr
+    for pattern in expected:
+        assert any(re.fullmatch("error: " + pattern, line) for line in errors), (pattern, errors)
+    # (a limit found while building may leave an asset staged, never a manifest or a template)
+    assert not [p.name for p in outdir.iterdir() if p.suffix == ".json"], "a cloud assembly was written"

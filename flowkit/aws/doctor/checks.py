@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from flowkit.errors import one_line
-from flowkit.layout import Layout
 
 Status = Literal["ok", "warning", "failed", "skipped"]
 
@@ -80,8 +79,3 @@ def count(number: int, noun: str, plural: str | None = None) -> str:
     """``1 flow log``, ``3 flow logs``, ``2 saved queries``."""
     return f"{number} {noun}" if number == 1 else f"{number} {plural or noun + 's'}"
 
-
-def shape(layout: Layout) -> str:
-    """``parquet, plain, hourly``: a layout without its key prefix, for one line."""
-    folders = ("Hive" if layout.hive else "plain", "hourly" if layout.hourly else "daily")
-    return ", ".join((layout.file_format, *folders))

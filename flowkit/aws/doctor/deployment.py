@@ -10,7 +10,8 @@ from typing import Any
 from flowkit.aws import deployed as names
 from flowkit.aws import stack_outputs as outputs
 from flowkit.aws.deployed import Deployed, DeployedError, Storage
-from flowkit.aws.doctor.checks import Check, count, failed, first_difference, ok, shape, warning
+from flowkit.aws.doctor.checks import Check, count, failed, first_difference, ok, warning
+from flowkit.aws.fetch.elsewhere import shape
 from flowkit.aws.stack_outputs import stack_name
 from flowkit.catalogue import Field
 from flowkit.errors import KitError

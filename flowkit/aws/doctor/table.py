@@ -8,7 +8,8 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from flowkit.aws.deployed import Deployed
-from flowkit.aws.doctor.checks import Check, count, failed, first_difference, ok, shape
+from flowkit.aws.doctor.checks import Check, count, failed, first_difference, ok
+from flowkit.aws.fetch.elsewhere import shape
 from flowkit.layout import ACCOUNT_COLUMN, PARTITION_COLUMNS, REGION_COLUMN, TIME_COLUMN
 
 NAME = "table"

@@ -1,76 +1,42 @@
 """Downloading the planned objects into a local copy of the bucket, resumably and never half-written.
 
-boto3's transfer manager (``download_file``: retries, streaming to a temporary file) fetches each
-object to a hidden ``.<name>.<random>.part`` file beside its target; only a copy of the listed size
-is renamed over the final name, so a complete file is never replaced by a partial one. A rerun skips
-files already present with the listed size whose ETag matches the one recorded by an earlier run (in
-``.flowlogs-fetch.jsonl`` at the top of the output folder) or, for single-part uploads, whose MD5 is
-the ETag.
+Each object is streamed by boto3's transfer manager (``download_fileobj``: retries of a broken body)
+into a hidden ``.<name>.<random>.part`` file beside its target; only a copy of the listed size is
+renamed over the final name, so a complete file is never replaced by a partial one, and every
+completed file is recorded with its MD5 in the manifest (:mod:`.manifest`). A download that fails
+is listed in the summary and the others go on, but an endpoint that cannot be reached at all ends the
+run (:func:`.watch.unreachable`), and so do a stall and Ctrl-C (:func:`.watch.watched`).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import tempfile
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
 from boto3.exceptions import Boto3Error
 from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import BotoCoreError, ClientError
+from s3transfer.exceptions import RetriesExceededError
 
-from flowkit.aws.fetch.plan import FetchError, FetchSummary, RemoteObject
+from flowkit.aws.fetch.errors import FetchAborted, FetchError
+from flowkit.aws.fetch.manifest import MANIFEST, record
+from flowkit.aws.fetch.plan import FetchSummary, RemoteObject
+from flowkit.aws.fetch.watch import Watch, parallel, unreachable
 from flowkit.aws.session import describe_error
 from flowkit.messages import Progress, no_progress
 
-MANIFEST = ".flowlogs-fetch.jsonl"
 PART_SUFFIX = ".part"
-CHUNK = 1024 * 1024
 DOWNLOAD_ATTEMPTS = 3
-_MD5_ETAG = re.compile(r"^[0-9a-f]{32}$")
 # One download per worker thread: the parallelism is across files, each small.
 TRANSFER = TransferConfig(use_threads=False, num_download_attempts=DOWNLOAD_ATTEMPTS)
-
-
-def read_manifest(out_dir: Path) -> dict[str, str]:
-    """key -> ETag of files completed by earlier runs (later lines win; a torn last line is ignored)."""
-    path = out_dir / MANIFEST
-    etags: dict[str, str] = {}
-    if not path.exists():
-        return etags
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            entry = json.loads(line)
-            etags[str(entry["key"])] = str(entry["etag"])
-        except (json.JSONDecodeError, KeyError, TypeError):
-            continue
-    return etags
-
-
-def _md5(path: Path) -> str:
-    digest = hashlib.md5(usedforsecurity=False)
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(CHUNK), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def is_complete(local: Path, obj: RemoteObject, recorded_etag: str | None) -> bool:
-    """True when ``local`` already holds ``obj`` (same size, and same ETag recorded or same MD5)."""
-    try:
-        if local.stat().st_size != obj.size:
-            return False
-    except FileNotFoundError:
-        return False
-    if recorded_etag is not None and obj.etag and recorded_etag == obj.etag:
-        return True
-    return bool(_MD5_ETAG.match(obj.etag)) and _md5(local) == obj.etag
+# what fails one download (listed in the summary) rather than the run
+DOWNLOAD_ERRORS = (ClientError, BotoCoreError, Boto3Error, RetriesExceededError, OSError)
 
 
 def local_path(out_dir: Path, key: str) -> Path:
@@ -81,22 +47,38 @@ def local_path(out_dir: Path, key: str) -> Path:
     return out_dir.joinpath(*parts)
 
 
-def download(s3: Any, bucket: str, obj: RemoteObject, target: Path, on_bytes: Callable[[int], None]) -> None:
-    """Fetch ``obj`` to a temporary file beside ``target``; rename it into place only when complete."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix="." + target.name + ".", suffix=PART_SUFFIX, dir=target.parent)
+def _temporary(target: Path) -> Path:
+    fd, name = tempfile.mkstemp(prefix="." + target.name + ".", suffix=PART_SUFFIX, dir=target.parent)
     os.close(fd)
-    tmp = Path(tmp_name)
+    return Path(name)
+
+
+def download(s3: Any, bucket: str, obj: RemoteObject, target: Path, on_bytes: Callable[[int], None],
+             watch: Watch) -> str | None:
+    """Fetch ``obj`` beside ``target`` and rename it into place when complete; its MD5, or None when the
+    run stopped first."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = watch.new_temporary(lambda: _temporary(target))
+    if tmp is None:
+        return None
+    digest = hashlib.md5(usedforsecurity=False)
     try:
-        s3.download_file(bucket, obj.key, str(tmp), Callback=on_bytes, Config=TRANSFER)
+        with tmp.open("wb") as handle:
+            s3.download_fileobj(bucket, obj.key, handle, Callback=on_bytes, Config=TRANSFER)
         size = tmp.stat().st_size
         if size != obj.size:
             raise OSError(f"got {size} of {obj.size} bytes")
-        os.replace(tmp, target)
+        with tmp.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+                digest.update(chunk)
+        with watch.lock:
+            if watch.stop.is_set():
+                return None
+            os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
-        for leftover in target.parent.glob(glob_escape(tmp.name) + ".*"):  # the transfer manager's own
-            leftover.unlink(missing_ok=True)
+        watch.forget(tmp)
+    return digest.hexdigest()
 
 
 def remove_stale_parts(target: Path) -> None:
@@ -118,8 +100,13 @@ def _reason(err: BaseException) -> str:
 
 
 def run_downloads(s3: Any, bucket: str, root: Path, todo: Sequence[tuple[RemoteObject, Path]],
-                  summary: FetchSummary, workers: int, progress: Progress = no_progress) -> None:
-    """Download ``todo`` in parallel; record each completed file in the manifest as it lands."""
+                  summary: FetchSummary, workers: int, progress: Progress = no_progress,
+                  watch: Watch | None = None) -> None:
+    """Download ``todo`` in parallel; record each completed file in the manifest as it lands.
+
+    Raises FetchAborted (after the files already done are recorded) when S3 cannot be reached.
+    """
+    watch = watch or Watch(float("inf"))
     for _, target in todo:
         remove_stale_parts(target)
     total = sum(obj.size for obj, _ in todo)
@@ -127,29 +114,30 @@ def run_downloads(s3: Any, bucket: str, root: Path, todo: Sequence[tuple[RemoteO
     moved = [0, 0]  # bytes, files
 
     def on_bytes(count: int) -> None:
+        watch.beat()
         with lock:
             moved[0] += count
             progress(f"fetch {moved[1]}/{len(todo)} files", moved[0], total)
 
-    with ((root / MANIFEST).open("a", encoding="utf-8") as manifest,
-          ThreadPoolExecutor(max_workers=workers) as pool):
-        futures = {pool.submit(download, s3, bucket, obj, target, on_bytes): obj for obj, target in todo}
-        try:
-            for future in as_completed(futures):
-                obj = futures[future]
-                try:
-                    future.result()
-                except (ClientError, BotoCoreError, Boto3Error, OSError) as err:
-                    summary.failed.append((obj.key, _reason(err)))
-                    continue
-                summary.downloaded += 1
-                summary.bytes_downloaded += obj.size
-                manifest.write(json.dumps({"key": obj.key, "etag": obj.etag, "size": obj.size}) + "\n")
-                manifest.flush()
-                with lock:
-                    moved[1] += 1
-        except BaseException:
-            for pending in futures:
-                pending.cancel()
-            raise
+    def one(item: tuple[RemoteObject, Path]) -> str | None:
+        return download(s3, bucket, item[0], item[1], on_bytes, watch)
+
+    with (root / MANIFEST).open("a", encoding="utf-8") as manifest:
+        for (obj, _), outcome in parallel(one, todo, workers, watch):
+            if isinstance(outcome, BaseException):
+                if unreachable(outcome):
+                    raise FetchAborted(f"cannot reach S3 ({s3.meta.endpoint_url}): {_reason(outcome)}; "
+                                       f"{summary.downloaded} of {len(todo)} file(s) downloaded, run the "
+                                       "same command again to resume")
+                if not isinstance(outcome, DOWNLOAD_ERRORS):
+                    raise outcome
+                summary.failed.append((obj.key, _reason(outcome)))
+                continue
+            if outcome is None:
+                continue
+            summary.downloaded += 1
+            summary.bytes_downloaded += obj.size
+            record(manifest, obj, outcome)
+            with lock:
+                moved[1] += 1
     summary.failed.sort()

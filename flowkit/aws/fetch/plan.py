@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -18,15 +17,14 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from flowkit.aws.deployed import Storage, lookup_storage
-from flowkit.aws.session import AwsError, describe_error
+from flowkit.aws.fetch.errors import FetchAborted, FetchError
+from flowkit.aws.fetch.watch import Watch, parallel, unreachable
+from flowkit.aws.session import describe_error
 from flowkit.layout import SERVICE, Layout, normalize_prefix, parse_key
 
 ACCOUNT_RE = re.compile(r"^\d{12}$")
 REGION_RE = re.compile(r"^[a-z]{2}(?:-[a-z]+)+-\d+$")
-
-
-class FetchError(AwsError):
-    """Bad arguments or an S3 listing error (one line)."""
+FAILED_LINES = 10  # failed downloads named one per line; the rest are counted
 
 
 @dataclass(frozen=True)
@@ -45,6 +43,9 @@ class FetchSummary:
     prefixes_listed: int = 0
     objects_listed: int = 0
     ignored: list[str] = field(default_factory=list)  # listed keys that are not flow logs of the layout
+    other_style: bool = False  # the log root holds account folders of the other Hive style
+    objects: int = 0  # flow log files of the window
+    bytes: int = 0  # ... and their size
     downloaded: int = 0
     skipped: int = 0
     bytes_downloaded: int = 0
@@ -62,8 +63,10 @@ class FetchSummary:
         if self.ignored:
             out.append(f"ignored {len(self.ignored)} object(s) that are not flow log files of this layout, "
                        f"e.g. {self.ignored[0]}")
-        for key, reason in self.failed:
+        for key, reason in self.failed[:FAILED_LINES]:
             out.append(f"FAILED {key}: {reason}")
+        if len(self.failed) > FAILED_LINES:
+            out.append(f"FAILED {len(self.failed) - FAILED_LINES} more download(s)")
         return out
 
 
@@ -95,7 +98,8 @@ def list_pages(s3: Any, bucket: str, prefix: str, delimiter: bool) -> Iterator[d
     except ClientError as err:
         raise FetchError(f"s3://{bucket}/{prefix}: {describe_error(err)}") from None
     except BotoCoreError as err:
-        raise FetchError(f"s3://{bucket}/{prefix}: {err}") from None
+        where = f"cannot reach S3 ({s3.meta.endpoint_url})" if unreachable(err) else f"s3://{bucket}/{prefix}"
+        raise FetchAborted(f"{where}: {err}") from None
 
 
 def subfolders(s3: Any, bucket: str, prefix: str, summary: FetchSummary | None = None) -> list[str]:
@@ -152,15 +156,15 @@ def plan(
     accounts: Sequence[str] = (),
     regions: Sequence[str] = (),
     workers: int = 8,
+    watch: Watch | None = None,
 ) -> list[RemoteObject]:
     """The objects of the window. Given accounts/regions are used as they are, others are discovered.
 
     The time folders are listed in parallel (a long window has one folder per hour).
     """
-    other_style = False
     account_list = list(accounts)
     if not account_list:
-        account_list, other_style = discover_accounts(s3, bucket, layout, summary)
+        account_list, summary.other_style = discover_accounts(s3, bucket, layout, summary)
     summary.accounts = account_list
     seen_regions: set[str] = set()
     prefixes: list[str] = []
@@ -172,20 +176,23 @@ def plan(
     summary.regions = sorted(seen_regions)
     summary.prefixes_listed += len(prefixes)
     wanted: list[RemoteObject] = []
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for pages in pool.map(lambda prefix: list(list_pages(s3, bucket, prefix, delimiter=True)), prefixes):
-            for page in pages:
-                summary.ignored.extend(c["Prefix"] for c in page.get("CommonPrefixes", []))
-                for obj in page.get("Contents", []):
-                    summary.objects_listed += 1
-                    info = parse_key(obj["Key"])
-                    if info is None or info.layout != layout:
-                        summary.ignored.append(obj["Key"])
-                        continue
-                    etag = obj.get("ETag", "").strip('"')
-                    wanted.append(RemoteObject(obj["Key"], int(obj["Size"]), etag))
-    if other_style and not seen_regions:
-        style = "Hive-style (aws-account-id=...)" if not layout.hive else "plain (AWSLogs/<account>/...)"
-        raise FetchError(f"s3://{bucket}/{layout.root} holds {style} flow log folders; "
-                         f"the layout given says hive={str(layout.hive).lower()}")
+
+    def listing(prefix: str) -> list[dict[str, Any]]:
+        return list(list_pages(s3, bucket, prefix, delimiter=True))
+
+    for _, pages in parallel(listing, prefixes, workers, watch or Watch(float("inf"))):
+        if isinstance(pages, BaseException):
+            raise pages
+        for page in pages:
+            summary.ignored.extend(c["Prefix"] for c in page.get("CommonPrefixes", []))
+            for obj in page.get("Contents", []):
+                summary.objects_listed += 1
+                info = parse_key(obj["Key"])
+                if info is None or info.layout != layout:
+                    summary.ignored.append(obj["Key"])
+                    continue
+                etag = obj.get("ETag", "").strip('"')
+                wanted.append(RemoteObject(obj["Key"], int(obj["Size"]), etag))
+    wanted.sort(key=lambda o: o.key)
+    summary.objects, summary.bytes = len(wanted), sum(o.size for o in wanted)
     return wanted

@@ -28,7 +28,7 @@ def flow_log(feature_flags: dict[str, Any], *, resource_type: ResourceType = "VP
     bucket = s3.Bucket(stack, "Logs", enforce_ssl=True)
     assert bucket.policy is not None
     FlowLog(stack, f"FlowLog-{resource_id}", resource_type=resource_type, resource_id=resource_id,
-            investigation=investigation, bucket=bucket, delivery_policy=bucket.policy,
+            investigation=investigation, bucket_arn=bucket.bucket_arn, delivery_policy=bucket.policy,
             layout=layout or Layout(), fields=catalogue.resolve(fields), traffic_type=traffic_type,
             aggregation_seconds=aggregation_seconds)
     return template_of(stack)

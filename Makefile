@@ -6,7 +6,7 @@
 #                pytest suite (2 xdist workers; the Trino tests share one worker and one server)
 #   make trino-test  only the real-engine tier, with its per-layout summary
 #   make demo    flowlogs demo: synth summary, every saved query on sample data, the HTML report
-#   make bench   benchmarks under tests/bench (no xdist)
+#   make bench   benchmarks (tests/bench): BENCHMARKS.md and benchmarks.json
 #   make synth   cdk synth -q  (synthesizes every stack)
 #   make clean   remove .venv, node_modules, cdk.out and stamps
 #
@@ -80,11 +80,9 @@ trino-test: setup trino
 demo: setup
 	$(VBIN)/flowlogs demo
 
+# Writes BENCHMARKS.md and benchmarks.json (about 15 minutes on 2 cores; see tests/bench/run.py).
 bench: setup
-	@if [ ! -d tests/bench ]; then echo "bench: no tests/bench directory yet; nothing to run"; exit 0; fi; \
-	rc=0; $(VBIN)/pytest -m bench tests/bench -p no:xdist || rc=$$?; \
-	if [ $$rc -eq 5 ]; then echo "bench: no benchmarks collected"; exit 0; fi; \
-	exit $$rc
+	$(PY) -m tests.bench.run
 
 synth: setup
 	npx --loglevel=error --no -- cdk synth -q

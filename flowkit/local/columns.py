@@ -1,18 +1,26 @@
-"""The table's columns: which catalogue field a file's column is, and SELECTs typed like the table.
+"""The table's columns: which catalogue field a file's column is, and the store's record columns.
 
-Every reader (text groups, Parquet files) ends in :func:`table_select`, so the view has every
-catalogue column with its DuckDB type, then the partition columns, whatever the files hold.
+Every reader (text files, Parquet files) ends in :func:`record_select`, so each stored record has every
+catalogue column with its DuckDB type, the account, region and time folder of its file, the file's
+number in the store, and the 128-bit values of its addresses (:data:`IP_COLUMNS`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 from flowkit import catalogue
 from flowkit.layout import ACCOUNT_COLUMN, REGION_COLUMN, TIME_COLUMN
+from flowkit.local.macros import VALUE_MACRO
 from flowkit.local.sqltext import quote_name
 
 PARTITIONS = (ACCOUNT_COLUMN, REGION_COLUMN, TIME_COLUMN)
+FILE_COLUMN = "flowkit_file"  # the file's number in the store
+DT_HOUR, DT_DAY = "flowkit_dt_hour", "flowkit_dt_day"  # dt of the file's hour (or day) and of its day
+# Address column -> the column holding its IPADDRESS value (UHUGEINT), computed once when stored.
+IP_COLUMNS: dict[str, str] = {"srcaddr": "flowkit_srcaddr_ip", "dstaddr": "flowkit_dstaddr_ip"}
+# What the store knows about each record's file, joined in by path when the file is read.
+FILE_META = (FILE_COLUMN, ACCOUNT_COLUMN, REGION_COLUMN, DT_HOUR, DT_DAY)
 
 
 def field_of(name: str) -> catalogue.Field | None:
@@ -20,25 +28,37 @@ def field_of(name: str) -> catalogue.Field | None:
     return catalogue.BY_NAME.get(name) or catalogue.BY_COLUMN.get(name)
 
 
-def table_select(source: str, mapping: Mapping[str, str], partitions: Sequence[str]) -> str:
-    """SELECT every catalogue column from ``source``: ``mapping`` field name -> expression, else NULL."""
+def record_columns() -> dict[str, str]:
+    """The store's record table: column -> DuckDB type."""
+    columns = {f.column: f.duckdb_type for f in catalogue.CATALOGUE}
+    columns.update({FILE_COLUMN: "INTEGER", ACCOUNT_COLUMN: "VARCHAR", REGION_COLUMN: "VARCHAR",
+                    DT_HOUR: "VARCHAR", DT_DAY: "VARCHAR"})
+    columns.update(dict.fromkeys(IP_COLUMNS.values(), "UHUGEINT"))
+    return columns
+
+
+def record_select(source: str, mapping: Mapping[str, str], meta: str) -> str:
+    """SELECT the record columns from ``source``: ``mapping`` field name -> expression (else NULL),
+    the file's columns from the relation ``meta`` (:data:`FILE_META`), the address values."""
     items = [
         f"CAST({mapping[f.name]} AS {f.duckdb_type}) AS {quote_name(f.column)}" if f.name in mapping
         else f"CAST(NULL AS {f.duckdb_type}) AS {quote_name(f.column)}"
         for f in catalogue.CATALOGUE
     ]
-    return f"SELECT {', '.join([*items, *partitions])} FROM {source}"
+    items += [f"{meta}.{c} AS {c}" for c in FILE_META]
+    items += [f"{VALUE_MACRO}(CAST({mapping[a]} AS VARCHAR)) AS {v}" if a in mapping
+              else f"CAST(NULL AS UHUGEINT) AS {v}" for a, v in IP_COLUMNS.items()]
+    return f"SELECT {', '.join(items)} FROM {source}"
 
 
-def empty_select() -> str:
-    """The table's columns and no row (no file could be read)."""
-    items = [f"CAST(NULL AS {f.duckdb_type}) AS {quote_name(f.column)}" for f in catalogue.CATALOGUE]
-    items += [f"CAST(NULL AS VARCHAR) AS {c}" for c in PARTITIONS]
-    return f"SELECT {', '.join(items)} WHERE false"
+def table_columns() -> dict[str, str]:
+    """The view's columns as the query sees them: catalogue, partitions, address values."""
+    columns = {f.column: f.duckdb_type for f in catalogue.CATALOGUE}
+    columns.update(dict.fromkeys(PARTITIONS, "VARCHAR"))
+    columns.update(dict.fromkeys(IP_COLUMNS.values(), "UHUGEINT"))
+    return columns
 
 
 def table_schema(database: str, table: str) -> dict[str, dict[str, dict[str, str]]]:
     """``{database: {table: {column: duckdb_type}}}``, as :func:`flowkit.local.translate` takes it."""
-    columns = {f.column: f.duckdb_type for f in catalogue.CATALOGUE}
-    columns.update(dict.fromkeys(PARTITIONS, "VARCHAR"))
-    return {database: {table: columns}}
+    return {database: {table: table_columns()}}

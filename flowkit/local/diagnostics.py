@@ -1,27 +1,25 @@
-"""What went wrong reading text files, reported as ``file:line`` of the original file.
+"""What went wrong reading files into the store, reported once as ``file:line`` of the original file.
 
 As in Athena (LazySimpleSerDe), a text value that is not a number in a numeric column is read as NULL
-and its record kept; a line with the wrong number of fields is skipped. Both are reported here, each
-with the file and line it came from, after the query ran.
+and its record kept; a line with the wrong number of fields is skipped. DuckDB's reader rejects both
+(``store_rejects``); :class:`Findings` sorts them out per file, and :meth:`Findings.report` says what
+was found when the files were read. Later queries only count them (:func:`stored_summary`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 from flowkit.local.columns import field_of
-from flowkit.local.sqltext import first_line, quote_name
-from flowkit.local.text import GROUP_PREFIX, TextGroup, TextGroups, read_csv_sql
+from flowkit.local.sqltext import first_line
 from flowkit.messages import Notify
 
-if TYPE_CHECKING:
-    import duckdb
-
-MAX_DETAILED_REJECTS = 50  # per query and kind of problem; the total is always reported
+MAX_DETAILED_REJECTS = 50  # per read and kind of problem; the total is always reported
+_FIELD_COUNT = ("MISSING COLUMNS", "TOO MANY COLUMNS")
 
 Location = tuple[str, int]  # original file, line
-BadNumbers = dict[tuple[int, str], int]  # (file number, header name) -> values read as NULL
 
 
 def notify_capped(notify: Notify, lines: Sequence[str], total: int, more: str) -> None:
@@ -33,119 +31,92 @@ def notify_capped(notify: Notify, lines: Sequence[str], total: int, more: str) -
         notify(f"... and {total - len(shown)} more {more}")
 
 
-class TextDiagnostics:
-    """Finds and reports the bad numbers and rejected lines of the text groups of one connection."""
+@dataclass
+class Recast:
+    """A line whose only fault is values that are not numbers: stored again with those values NULL."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, text: TextGroups, notify: Notify) -> None:
-        self.con, self.text, self.notify = con, text, notify
+    file: int
+    line: str
 
-    def report(self) -> tuple[int, int]:
-        """Report every problem; return (lines skipped, values read as NULL)."""
-        bad_numbers = [(group, self._count_bad_numbers(group)) for group in self.text.groups.values()]
-        skipped_lines = self._report_rejected_lines()
-        null_values = self._report_bad_numbers([(g, n) for g, n in bad_numbers if n])
-        return skipped_lines, null_values
 
-    # -- text values that are not numbers ------------------------------------------------------------
-    def _count_bad_numbers(self, group: TextGroup) -> BadNumbers:
-        """(file number, header name) -> values TRY_CAST made NULL, over the whole group file.
+@dataclass
+class Findings:
+    """Everything found wrong while reading files: file problems, skipped lines, values read as NULL."""
 
-        This scan reads every numeric column, whatever the query read, and also records the lines
-        with the wrong number of fields in reject_errors.
-        """
-        numeric = [(h, f) for h in group.header if (f := field_of(h)) and f.is_numeric]
-        source = f"{read_csv_sql(group)} AS r"
-        if not numeric:
-            self.con.execute(f"SELECT count(*) FROM {source}").fetchall()
-            return {}
-        bad = [f"(r.{quote_name(h)} IS NOT NULL AND TRY_CAST(r.{quote_name(h)} AS {f.duckdb_type}) IS NULL)"
-               for h, f in numeric]
-        rows = self.con.execute(
-            f"SELECT r.{GROUP_PREFIX[0]}, {', '.join(f'count_if({b})' for b in bad)} FROM {source} "
-            f"WHERE {' OR '.join(bad)} GROUP BY ALL"
-        ).fetchall()
-        return {(int(row[0]), h): int(n) for row in rows for (h, _), n in zip(numeric, row[1:], strict=True)
-                if n}
+    files: list[str] = field(default_factory=list)  # one line per text file skipped or read in part
+    parquet: list[str] = field(default_factory=list)  # Parquet files skipped, then how many
+    skipped: dict[Location, str] = field(default_factory=dict)  # line -> why
+    nulls: list[tuple[Location, str, str]] = field(default_factory=list)  # (line, column, value)
+    skipped_per_file: dict[int, int] = field(default_factory=dict)
+    nulls_per_file: dict[int, int] = field(default_factory=dict)
+    unknown: set[str] = field(default_factory=set)  # columns that are not flow log fields
 
-    def _report_bad_numbers(self, found: Sequence[tuple[TextGroup, BadNumbers]]) -> int:
-        """Report each value that was read as NULL, as ``file:line``; return how many there were."""
-        total = sum(n for _, counts in found for n in counts.values())
-        if not total:
-            return 0
-        details: list[tuple[Location, str, str]] = []
-        for group, _counts in found:
-            details += self._locate_bad_numbers(group)
-        details.sort()
-        notify_capped(self.notify, [
-            f"{path}:{line}: column '{column}': '{value}' is not a number (read as NULL)"
-            for (path, line), column, value in details
-        ], total, "value(s) that are not numbers")
-        files = {self.text.files[number].path for _, counts in found for number, _h in counts}
-        self.notify(f"{total} value(s) in numeric columns of {len(files)} file(s) are not numbers and were "
-                    "read as NULL, as Athena reads them; their records were kept")
-        return total
+    def add_rejects(self, rows: Iterable[Sequence[Any]],
+                    files: Mapping[str, tuple[int, str, int]]) -> list[Recast]:
+        """Sort DuckDB's rejects (path, line, kind, column index, column, csv line, message) of files
+        read as ``files`` (path read -> file number, original path, header length); return the lines
+        to store again."""
+        rows = list(rows)
+        broken = {(str(r[0]), int(r[1])) for r in rows if r[2] != "CAST"}
+        recast: dict[tuple[str, int], Recast] = {}
+        for path, line, kind, index, column, csv_line, message in rows:
+            number, original, width = files[str(path)]
+            where = (original, int(line))
+            if kind != "CAST":
+                why = first_line(message)
+                if kind in _FIELD_COUNT:
+                    why = (f"{len(str(csv_line).split(' '))} fields, the header has {width}; Athena would "
+                           "read its values into the wrong columns")
+                if where not in self.skipped:
+                    self.skipped_per_file[number] = self.skipped_per_file.get(number, 0) + 1
+                self.skipped.setdefault(where, why)
+            elif (str(path), int(line)) not in broken:
+                f = field_of(str(column))
+                values = str(csv_line).split(" ")
+                value = values[int(index) - 1] if 0 < int(index) <= len(values) else "?"
+                self.nulls.append((where, f.column if f else str(column), value))
+                self.nulls_per_file[number] = self.nulls_per_file.get(number, 0) + 1
+                recast.setdefault((str(path), int(line)), Recast(number, str(csv_line)))
+        return list(recast.values())
 
-    def _locate_bad_numbers(self, group: TextGroup) -> list[tuple[Location, str, str]]:
-        """(original file and line, column, value) of the numbers DuckDB's typed reader rejects."""
-        numeric = [h for h in group.header if (f := field_of(h)) and f.is_numeric]
-        rejects = "store_rejects=true, rejects_table='flowkit_cast_errors', rejects_scan='flowkit_cast_scans'"
-        self.con.execute(
-            f"SELECT {', '.join(f'max(r.{quote_name(h)})' for h in numeric)} "
-            f"FROM {read_csv_sql(group, typed=True, rejects=rejects)} AS r"
-        ).fetchall()
-        rows = self.con.execute(
-            "SELECT e.line, e.error_type, e.column_idx, e.column_name, e.csv_line "
-            "FROM flowkit_cast_errors AS e JOIN flowkit_cast_scans AS s "
-            "ON e.scan_id = s.scan_id AND e.file_id = s.file_id WHERE s.file_path = ?",
-            [str(group.path)],
-        ).fetchall()
-        broken = {int(line) for line, kind, *_ in rows if kind != "CAST"}  # skipped, reported elsewhere
-        found = []
-        for line, kind, index, name, csv_line in rows:
-            if kind != "CAST" or int(line) in broken:
-                continue
-            where, _ = self._original_line(group, int(line), str(kind), str(csv_line or ""))
-            fields = str(csv_line or "").split(" ")
-            value = fields[int(index) - 1] if 0 < int(index) <= len(fields) else "?"
-            f = field_of(str(name))
-            found.append((where, f.column if f else str(name), value))
-        return found
+    def merge(self, other: Findings) -> None:
+        """Add what another read found."""
+        self.files += other.files
+        self.parquet += other.parquet
+        self.skipped.update(other.skipped)
+        self.nulls += other.nulls
+        self.skipped_per_file.update(other.skipped_per_file)
+        self.nulls_per_file.update(other.nulls_per_file)
+        self.unknown |= other.unknown
 
-    # -- lines with the wrong number of fields -------------------------------------------------------
-    def _report_rejected_lines(self) -> int:
-        """Report every line DuckDB rejected, as ``file:line``; return how many there were."""
-        if not self.text.groups:
-            return 0
-        rejects = self.con.execute(
-            "SELECT s.file_path, e.line, e.error_type, e.csv_line, e.error_message "
-            "FROM reject_errors AS e JOIN reject_scans AS s "
-            "ON e.scan_id = s.scan_id AND e.file_id = s.file_id"
-        ).fetchall()
-        by_path = {str(g.path): g for g in self.text.groups.values()}
-        found: dict[Location, str] = {}
-        for path, line, kind, csv_line, message in rejects:
-            group = by_path.get(str(path))
-            where, why = self._original_line(group, int(line), str(kind), str(csv_line or ""))
-            found.setdefault(where, why or first_line(message))
-        ordered = sorted(found.items())
-        notify_capped(self.notify, [f"{path}:{line}: malformed record skipped ({why})"
-                                    for (path, line), why in ordered],
-                      len(ordered), "malformed record(s)")
-        if ordered:
-            files = len({path for (path, _), _ in ordered})
-            self.notify(f"{len(ordered)} malformed record(s) skipped in {files} file(s)")
-        return len(ordered)
+    def report(self, notify: Notify) -> None:
+        """Say what was found: file problems, then skipped lines, then values read as NULL."""
+        for line in [*sorted(self.files), *self.parquet]:
+            notify(line)
+        if self.unknown:
+            notify("note: ignoring column(s) that are not VPC flow log fields: "
+                   + ", ".join(sorted(self.unknown)))
+        skipped = sorted(self.skipped.items())
+        notify_capped(notify, [f"{path}:{line}: malformed record skipped ({why})"
+                               for (path, line), why in skipped], len(skipped), "malformed record(s)")
+        if skipped:
+            files = len({p for (p, _), _ in skipped})
+            notify(f"{len(skipped)} malformed record(s) skipped in {files} file(s)")
+        nulls = sorted(self.nulls)
+        notify_capped(notify, [f"{path}:{line}: column '{column}': '{value}' is not a number (read as NULL)"
+                               for (path, line), column, value in nulls],
+                      len(nulls), "value(s) that are not numbers")
+        if nulls:
+            files = len({p for (p, _), _, _ in nulls})
+            notify(f"{len(nulls)} value(s) in numeric columns of {files} file(s) are not numbers and were "
+                   "read as NULL, as Athena reads them; their records were kept")
 
-    def _original_line(self, group: TextGroup | None, line: int, kind: str,
-                       csv_line: str) -> tuple[Location, str]:
-        """The original file and line of a rejected line of a group file, and a reason."""
-        head = csv_line.split(" ", 1)[0]
-        if group is None or not head.isdigit() or int(head) not in group.starts:
-            return (str(group.path) if group else "?", line), ""
-        number = int(head)
-        original = (str(self.text.files[number].path), line - group.starts[number] + 2)
-        if kind in ("MISSING COLUMNS", "TOO MANY COLUMNS"):
-            found = len(csv_line.split(" ")) - len(GROUP_PREFIX)
-            return original, (f"{found} fields, the header has {len(group.header)}; Athena would read "
-                              "its values into the wrong columns")
-        return original, ""
+
+def stored_summary(notify: Notify, files: int, skipped: int, nulls: int, problems: int) -> None:
+    """One line for the window's files whose problems were reported when they were stored."""
+    parts = [f"{n} {what}" for n, what in ((skipped, "malformed record(s) skipped"),
+                                          (nulls, "value(s) read as NULL"),
+                                          (problems, "file(s) skipped or read in part")) if n]
+    if parts:
+        notify(f"note: {', '.join(parts)} in {files} file(s) of this window, reported when they were "
+               "first read")

@@ -11,6 +11,7 @@ from flowkit.local.result import EngineError
 from flowkit.messages import Notify, silent
 
 _SUFFIXES = tuple(FILE_SUFFIX.values())
+STORE_FOLDER = ".flowlogs-store"  # the store of a logs folder, inside it (flowkit.local.store); never walked
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,8 @@ class DataFile:
 
     path: Path
     info: KeyInfo
+    size: int = 0
+    mtime_ns: int = 0
 
 
 def discover(root: Path | str, notify: Notify = silent) -> list[DataFile]:
@@ -31,13 +34,21 @@ def discover(root: Path | str, notify: Notify = silent) -> list[DataFile]:
     base = base.resolve()
     found: list[DataFile] = []
     strays: list[str] = []
+    parents = base.parts[1:]  # without the filesystem root
     for dirpath, dirnames, filenames in os.walk(base):
-        dirnames.sort()
+        dirnames[:] = sorted(d for d in dirnames if d != STORE_FOLDER)
+        folder = Path(dirpath)
+        relative = folder.relative_to(base).parts
+        known: int | None = None  # how many of base's folders the files here needed so far
         for name in sorted(filenames):
-            path = Path(dirpath) / name
-            info = _key_info(base, path)
+            info, known = _key_info(parents, (*relative, name), known)
+            path = folder / name
             if info is not None:
-                found.append(DataFile(path, info))
+                try:
+                    stat = os.stat(path)
+                except OSError:
+                    continue  # gone since the folder was listed
+                found.append(DataFile(path, info, stat.st_size, stat.st_mtime_ns))
             elif name.endswith(_SUFFIXES):
                 strays.append(str(path))
     if strays:
@@ -46,15 +57,15 @@ def discover(root: Path | str, notify: Notify = silent) -> list[DataFile]:
     return found
 
 
-def _key_info(base: Path, path: Path) -> KeyInfo | None:
-    """parse_key on the path below ``base``, prefixed by as many of base's folders as it needs."""
-    relative = path.relative_to(base).parts
-    parents = base.parts[1:]  # without the filesystem root
-    for count in range(len(parents) + 1):
-        candidate = "/".join((*parents[len(parents) - count:], *relative))
-        info = parse_key(candidate)
+def _key_info(parents: tuple[str, ...], relative: tuple[str, ...],
+              known: int | None) -> tuple[KeyInfo | None, int | None]:
+    """parse_key on a path below the base folder, prefixed by as many of the base's folders
+    (``parents``) as it needs, trying ``known`` first; the info and the count that worked."""
+    counts = [known] if known is not None else []
+    for count in [*counts, *range(len(parents) + 1)]:
+        info = parse_key("/".join((*parents[len(parents) - count:], *relative)))
         if info is not None:
-            return info
+            return info, count
         if count and parents[len(parents) - count] == "AWSLogs":
             break
-    return None
+    return None, known

@@ -1,17 +1,23 @@
 """The DuckDB macros that give IP addresses Trino's IPADDRESS semantics (SQL text only, no DuckDB import).
 
+``flowkit_ip_value(s)`` is the 128-bit value of an address as a UHUGEINT, as Trino's IPADDRESS holds it
+(IPv4 as ``::ffff:a.b.c.d``); the store keeps it beside ``srcaddr`` and ``dstaddr`` so a CIDR test is
+one integer range check (``flowkit_ip_in_range``) and an equality one integer comparison.
+``flowkit_cidr_value_contains(cidr, value)`` tests a block given as a parameter. For other text,
 ``flowkit_cidr_contains(cidr, ip)`` and ``flowkit_cidr_literal(ip, lo, hi, bits)`` implement
-``contains(<cidr>, CAST(ip AS IPADDRESS))``; ``flowkit_ip_key(s)`` gives equal text for equal
-addresses. IPv4 and IPv6 compare as Trino's 128-bit values (IPv4 as ``::ffff:a.b.c.d``); text that
-is not an address gives NULL. :mod:`flowkit.local.translate` writes the calls; the query's connection
-runs every statement of :data:`MACROS` first.
+``contains(<cidr>, CAST(ip AS IPADDRESS))`` on the text itself. Text that is not an address gives
+NULL. :mod:`flowkit.local.translate` writes the calls; the query's connection runs every statement
+of :data:`MACROS` first.
 """
 
 from __future__ import annotations
 
 CONTAINS_MACRO = "flowkit_cidr_contains"
 LITERAL_MACRO = "flowkit_cidr_literal"
-KEY_MACRO = "flowkit_ip_key"
+VALUE_MACRO = "flowkit_ip_value"
+RANGE_MACRO = "flowkit_ip_in_range"
+VALUE_CONTAINS_MACRO = "flowkit_cidr_value_contains"
+MAPPED_BASE = 0xFFFF << 32  # ::ffff:0.0.0.0, where Trino keeps IPv4 addresses
 
 _OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
 _IPV4_RE = rf"({_OCTET}\.){{3}}{_OCTET}"
@@ -70,8 +76,7 @@ MACROS: tuple[str, ...] = (
     THEN (CAST(split_part(s, '.', 1) AS BIGINT) << 24) + (CAST(split_part(s, '.', 2) AS BIGINT) << 16)
          + (CAST(split_part(s, '.', 3) AS BIGINT) << 8) + CAST(split_part(s, '.', 4) AS BIGINT)
     END""",
-    # Equality keys. String functions and RE2 only (no per-group lists): every row of an equality goes
-    # through them, and they are ~10x faster than the bit strings above.
+    # String functions and RE2 only (no per-group lists), used by flowkit_ip_value.
     # An all-hex IPv6 text as its eight groups without leading zeros ('2001:db8:0:0:0:0:0:10').
     f"""CREATE OR REPLACE MACRO flowkit_ipv6_hex(v) AS
     CASE WHEN regexp_full_match(v, '{_IPV6_HEX_RE}') THEN regexp_replace(
@@ -86,19 +91,6 @@ MACROS: tuple[str, ...] = (
     list_transform([regexp_extract(v, '[^:]*$')], lambda tail: CASE WHEN regexp_full_match(tail, '{_IPV4_RE}')
       THEN left(v, length(v) - length(tail))
            || printf('%x:%x', flowkit_ipv4_int(tail) >> 16, flowkit_ipv4_int(tail) & 65535) END)[1]""",
-    # A text equal for two addresses exactly when Trino's IPADDRESS values are: the dotted quad for IPv4
-    # and IPv4-mapped IPv6 (a valid dotted quad has one spelling), the hex groups for other IPv6.
-    f"""CREATE OR REPLACE MACRO {KEY_MACRO}(s) AS
-    CASE WHEN contains(s, ':') THEN list_transform(
-           [flowkit_ipv6_hex(CASE WHEN contains(s, '.') THEN flowkit_ipv6_unembed(lower(s))
-                                  ELSE lower(s) END)],
-           lambda k: CASE WHEN starts_with(k, '0:0:0:0:0:ffff:') THEN list_transform(
-               [[TRY_CAST('0x' || split_part(k, ':', 7) AS INTEGER),
-                 TRY_CAST('0x' || split_part(k, ':', 8) AS INTEGER)]],
-               lambda h: printf('%d.%d.%d.%d', h[1] >> 8, h[1] & 255, h[2] >> 8, h[2] & 255))[1]
-             ELSE k END)[1]
-         WHEN regexp_full_match(s, '{_IPV4_RE}') THEN s
-    END""",
     # contains('<literal cidr>', CAST(ip AS IPADDRESS)) with the block worked out at translation time:
     # IPv4 text against the IPv4 range [lo, hi] it covers (lo > hi: none), IPv6 text by its leading bits.
     f"""CREATE OR REPLACE MACRO {LITERAL_MACRO}(ip, lo, hi, bits) AS
@@ -114,6 +106,35 @@ MACROS: tuple[str, ...] = (
       lambda c: CASE
         WHEN NOT c.ok OR c.net IS NULL OR c.len > 128 THEN error('not a CIDR block: ' || cidr)
         ELSE left(flowkit_ip_bits(ip), c.len) = left(c.net, c.len)
+      END)[1]
+    END""",
+    # The 128-bit value (UHUGEINT) of any address; NULL for text that is not one.
+    f"""CREATE OR REPLACE MACRO {VALUE_MACRO}(s) AS
+    CASE WHEN contains(s, ':') THEN list_transform(
+           [flowkit_ipv6_hex(CASE WHEN contains(s, '.') THEN flowkit_ipv6_unembed(lower(s))
+                                  ELSE lower(s) END)],
+           lambda k: list_reduce(list_transform(string_split(k, ':'),
+                                                lambda g: CAST(CAST('0x' || g AS INTEGER) AS UHUGEINT)),
+                                 lambda acc, g: acc * 65536 + g))[1]
+         WHEN regexp_full_match(s, '{_IPV4_RE}') THEN CAST({MAPPED_BASE} AS UHUGEINT)
+              + list_reduce(list_transform(string_split(s, '.'), lambda o: CAST(o AS UBIGINT)),
+                            lambda acc, o: acc * 256 + o)
+    END""",
+    # contains('<literal cidr>', CAST(ip AS IPADDRESS)) on a value: the block's range, worked out when
+    # translating, as decimal text (a UHUGEINT literal).
+    f"""CREATE OR REPLACE MACRO {RANGE_MACRO}(v, lo, hi) AS
+    v BETWEEN CAST(lo AS UHUGEINT) AND CAST(hi AS UHUGEINT)""",
+    # contains(cidr, CAST(ip AS IPADDRESS)) on a value; a malformed CIDR block fails the query.
+    f"""CREATE OR REPLACE MACRO {VALUE_CONTAINS_MACRO}(cidr, v) AS
+    CASE WHEN cidr IS NOT NULL AND v IS NOT NULL THEN list_transform(
+      [{{'net': {VALUE_MACRO}(split_part(cidr, '/', 1)),
+         'len': TRY_CAST(split_part(cidr, '/', 2) AS INTEGER)
+                + CASE WHEN contains(cidr, ':') THEN 0 ELSE 96 END,
+         'ok': regexp_full_match(cidr, '[^/]+/[0-9]{{1,3}}')}}],
+      lambda c: CASE
+        WHEN NOT c.ok OR c.net IS NULL OR c.len > 128 THEN error('not a CIDR block: ' || cidr)
+        WHEN c.len = 0 THEN true
+        ELSE (v >> CAST(128 - c.len AS UHUGEINT)) = (c.net >> CAST(128 - c.len AS UHUGEINT))
       END)[1]
     END""",
 )

@@ -1,4 +1,4 @@
-"""Parquet flow log files: which ones can be read, and the table's SELECT over them.
+"""Parquet flow log files: which ones can be read, and DuckDB's reader over them.
 
 Parquet files are read by column name (hyphenated or underscore names). A file whose footer does not
 read, or whose column types do not match the table, is skipped and named, where Athena would fail
@@ -12,8 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flowkit import catalogue
-from flowkit.layout import Layout
-from flowkit.local.columns import PARTITIONS, field_of, table_select
+from flowkit.local.columns import field_of
 from flowkit.local.diagnostics import notify_capped
 from flowkit.local.discover import DataFile
 from flowkit.local.sqltext import first_line, quote_name, quote_text
@@ -36,10 +35,10 @@ Schema = tuple[tuple[Any, ...], ...]  # parquet_schema rows of one file, without
 
 
 def check_parquet(con: duckdb.DuckDBPyConnection, files: Sequence[DataFile],
-                  notify: Notify) -> tuple[list[DataFile], set[str]]:
-    """The Parquet files whose footer reads and whose column types fit the table, and their columns."""
+                  notify: Notify) -> list[tuple[DataFile, set[str]]]:
+    """The Parquet files whose footer reads and whose column types fit the table, each with its columns."""
     if not files:
-        return [], set()
+        return []
     readable, schemas = _read_schemas(con, files, notify)
     return _check_types(con, readable, schemas, notify)
 
@@ -68,11 +67,10 @@ def _read_schemas(con: duckdb.DuckDBPyConnection, files: Sequence[DataFile],
 
 
 def _check_types(con: duckdb.DuckDBPyConnection, files: Sequence[DataFile], schemas: Mapping[str, Schema],
-                 notify: Notify) -> tuple[list[DataFile], set[str]]:
+                 notify: Notify) -> list[tuple[DataFile, set[str]]]:
     """The files whose catalogue columns have the table's types (or a narrower integer type)."""
     described: dict[Schema, dict[str, str]] = {}
-    good: list[DataFile] = []
-    columns_read: set[str] = set()
+    good: list[tuple[DataFile, set[str]]] = []
     skipped: list[str] = []
     for data_file in files:
         key = schemas.get(str(data_file.path), ())
@@ -88,12 +86,11 @@ def _check_types(con: duckdb.DuckDBPyConnection, files: Sequence[DataFile], sche
             skipped.append(f"{data_file.path}: column {'; column '.join(wrong)}; file skipped "
                            "(Athena fails the query on such a file with HIVE_BAD_DATA)")
         else:
-            good.append(data_file)
-            columns_read.update(columns)
+            good.append((data_file, set(columns)))
     notify_capped(notify, skipped, len(skipped), "Parquet file(s) with such columns")
     if skipped:
         notify(f"{len(skipped)} Parquet file(s) skipped: their column types do not match the table")
-    return good, columns_read
+    return good
 
 
 def _column_types(con: duckdb.DuckDBPyConnection, path: Path) -> dict[str, str]:
@@ -104,21 +101,18 @@ def _column_types(con: duckdb.DuckDBPyConnection, path: Path) -> dict[str, str]:
     return {str(row[0]): str(row[1]) for row in described}
 
 
-def parquet_select(files: Sequence[DataFile], columns: set[str], layout: Layout) -> tuple[str, set[str]]:
-    """The table's SELECT over ``files`` (which have ``columns`` between them), and the fields it reads."""
-    paths = "[" + ", ".join(quote_text(str(f.path)) for f in files) + "]"
+def parquet_mapping(columns: set[str]) -> dict[str, str]:
+    """Field name -> its column in files having ``columns`` (hyphenated or underscore names)."""
     mapping: dict[str, str] = {}
     for f in catalogue.CATALOGUE:
         names = [n for n in dict.fromkeys((f.column, f.name)) if n in columns]
         if names:
             parts = [f"r.{quote_name(n)}" for n in names]
             mapping[f.name] = parts[0] if len(parts) == 1 else f"coalesce({', '.join(parts)})"
-    values = ", ".join(
-        f"({quote_text(str(f.path))}, {quote_text(f.info.account)}, {quote_text(f.info.region)}, "
-        f"{quote_text(layout.time_value(f.info.when))})"
-        for f in files
-    )
-    source = (f"read_parquet({paths}, union_by_name=true, filename=true) AS r "
-              f"JOIN (VALUES {values}) AS m(flowkit_path, {', '.join(PARTITIONS)}) "
-              f"ON r.filename = m.flowkit_path")
-    return table_select(source, mapping, [f"m.{c} AS {c}" for c in PARTITIONS]), set(mapping)
+    return mapping
+
+
+def read_parquet_sql(paths: Sequence[str]) -> str:
+    """DuckDB's reader over Parquet files, columns matched by name, with each row's file name."""
+    files = "[" + ", ".join(quote_text(p) for p in paths) + "]"
+    return f"read_parquet({files}, union_by_name=true, filename=true, hive_partitioning=false)"

@@ -1,4 +1,5 @@
-"""Running a saved query locally: find the files, keep those in the time window, render, run.
+"""Running a saved query locally: find the files, keep those in the time window, bring the store up
+to date for them, render, run.
 
 The query is the catalogue template rendered for a local layout and the fields the files have, then
 translated to DuckDB by :mod:`flowkit.local.translate`; nothing is written twice.
@@ -60,17 +61,17 @@ def run_saved(
     layout = Layout(file_format="text", hive=False, hourly=all(f.info.layout.hourly for f in files))
     low, high = window_dt_range(layout, ctx, window)
     selected = [f for f in files if low <= layout.time_value(f.info.when) <= high]
-    with LocalTable(ctx.database, ctx.table, layout, notify, progress) as table:
-        table.load(selected)
+    with LocalTable(ctx.database, ctx.table, Path(logs_dir), notify, progress) as table:
+        table.load(files, selected, (low, high), layout.hourly)
         if not selected:
             notify(f"no flow log file under {logs_dir} falls in the time window (dt {low} to {high}); "
                    f"{len(files)} file(s) lie outside it")
-        result = _render_and_execute(table, template, ctx, logs_dir, selected, values, window)
+        result = _render_and_execute(table, layout, template, ctx, logs_dir, selected, values, window)
     result.files_read = len(selected)
     return result
 
 
-def _render_and_execute(table: LocalTable, template: QueryTemplate, ctx: RenderContext,
+def _render_and_execute(table: LocalTable, layout: Layout, template: QueryTemplate, ctx: RenderContext,
                         logs_dir: Path | str, selected: Sequence[DataFile], values: Sequence[Any],
                         window: Window) -> Result:
     """Render the template for the fields the loaded files have (all of them if none) and run it."""
@@ -84,7 +85,7 @@ def _render_and_execute(table: LocalTable, template: QueryTemplate, ctx: RenderC
             raise EngineError(f"query '{template.name}' needs field(s) {', '.join(dict.fromkeys(wanted))}, "
                               f"which no flow log file under {logs_dir} has")
         local_fields = tuple(f for f in catalogue.CATALOGUE if f.name in table.present)
-    local_ctx = dataclasses.replace(ctx, layout=table.layout, fields=local_fields)
+    local_ctx = dataclasses.replace(ctx, layout=layout, fields=local_fields)
     athena_sql = queries.render(template, local_ctx, window.since, window.until)
     return table.execute(athena_sql, values)
 

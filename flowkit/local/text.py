@@ -1,38 +1,33 @@
-"""Text flow log files: read each .log.gz whole, check its header line, and group files by header.
+"""Gzip text flow log files: their header line, DuckDB's reader over them, and damaged files.
 
-A file is read by its own header line (any fields, any order). Files with one header are
-concatenated into one group file for DuckDB, each line prefixed with ``<file number> <account>
-<region> <dt> ``: the partition columns come with the record and a rejected line names its file.
-DuckDB opens one file per group instead of thousands of small ones (a few milliseconds each).
+A file is read by its own header line (any fields, any order): only the first line is decompressed
+here, to group files by header; DuckDB then reads the files themselves, many per statement. A file
+DuckDB cannot read to its end (a truncated or corrupt gzip member) is decompressed here as far as it
+goes, and its complete lines are read from a temporary file that is removed straight after.
 """
 
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from flowkit.layout import Layout
-from flowkit.local.columns import PARTITIONS, field_of, table_select
+from flowkit.local.columns import field_of
 from flowkit.local.discover import DataFile
 from flowkit.local.sqltext import quote_name, quote_text
 
 _CHUNK = 1 << 16
-# The columns in front of each line of a group file: file number, then the partition values.
-GROUP_PREFIX = ("flowkit_file", "flowkit_account", "flowkit_region", "flowkit_dt")
+_HEAD_LIMIT = 1 << 20  # a header line is a few hundred bytes; give up on a first line longer than this
 
 
-# -- reading one file --------------------------------------------------------------------------------
 @dataclass
-class ScannedText:
-    """One .log.gz read fully."""
+class TextHead:
+    """What the first line of a .log.gz says: its header, or why the file is not read as it is."""
 
     source: DataFile
     header: tuple[str, ...] = ()
-    body: bytes = b""  # the data lines after the header, without the final newline
-    problem: str = ""  # reported; whatever could be read is still read
+    problem: str = ""  # the file is skipped, and this reported
+    damaged: bool = False  # the first line does not decompress: salvage what can be read
 
 
 def gunzip_members(raw: bytes) -> tuple[bytes, str]:
@@ -55,104 +50,92 @@ def gunzip_members(raw: bytes) -> tuple[bytes, str]:
     return b"".join(chunks), ""
 
 
-def scan_text_file(data_file: DataFile) -> ScannedText:
-    """Read one .log.gz fully: header, data lines, and whether every gzip member is complete."""
+def scan_head(data_file: DataFile) -> TextHead:
+    """The header of one .log.gz, decompressing no more than its first line."""
     path = data_file.path
-    entry = ScannedText(data_file)
+    head = TextHead(data_file)
+    first, size = b"", 0
+    try:
+        with path.open("rb") as raw:
+            decoder = zlib.decompressobj(wbits=31)
+            while b"\n" not in first and len(first) < _HEAD_LIMIT and not decoder.eof:
+                chunk = raw.read(_CHUNK)
+                if not chunk:
+                    break
+                size += len(chunk)
+                first += decoder.decompress(chunk)
+    except OSError as err:
+        head.problem = f"{path}: cannot read ({err.strerror}); file skipped"
+        return head
+    except zlib.error:
+        head.damaged = True
+        return head
+    if size and b"\n" not in first and not decoder.eof:
+        head.damaged = True  # cut short before the end of the first line: salvage says how far it got
+        return head
+    return check_header(head, first.partition(b"\n")[0])
+
+
+def check_header(head: TextHead, first: bytes) -> TextHead:
+    """Accept a header line naming flow log fields, each once; an empty file has nothing to read."""
+    path = head.source.path
+    text = first.decode("utf-8", "replace").strip()
+    if not text:
+        return head  # empty file: nothing to read, nothing lost
+    header = tuple(text.split())
+    if not any(field_of(h) for h in header):
+        head.problem = f"{path}:1: no flow log header line (got {text[:60]!r}); file skipped"
+    elif len({(f.name if (f := field_of(h)) else h) for h in header}) != len(header):
+        head.problem = f"{path}:1: a column appears twice in the header line; file skipped"
+    else:
+        head.header = header
+    return head
+
+
+def salvage(data_file: DataFile, folder: Path, number: int) -> tuple[TextHead, Path | None, str]:
+    """Decompress a damaged file as far as it goes into ``folder``: (head, the complete lines, problem)."""
+    path = data_file.path
+    head = TextHead(data_file)
     try:
         text, damage = gunzip_members(path.read_bytes())
     except OSError as err:
-        entry.problem = f"{path}: cannot read ({err.strerror}); file skipped"
-        return entry
+        head.problem = f"{path}: cannot read ({err.strerror}); file skipped"
+        return head, None, head.problem
+    text = text[: text.rfind(b"\n") + 1] if damage else text
+    lines = text.count(b"\n")
+    problem = ""
     if damage:
-        text = text[: text.rfind(b"\n") + 1]
-        lines = text.count(b"\n")
-        entry.problem = f"{path}:{lines + 1}: {damage}; the {lines} complete line(s) before it were read"
-    first, _, body = text.partition(b"\n")
-    header_text = first.decode("utf-8", "replace").strip()
-    if not header_text:
-        return entry  # empty file: nothing to read, nothing lost
-    header = tuple(header_text.split())
-    if not any(field_of(h) for h in header):
-        entry.problem = f"{path}:1: no flow log header line (got {header_text[:60]!r}); file skipped"
-        return entry
-    if len({(f.name if (f := field_of(h)) else h) for h in header}) != len(header):
-        entry.problem = f"{path}:1: a column appears twice in the header line; file skipped"
-        return entry
-    entry.header = header
-    entry.body = body[:-1] if body.endswith(b"\n") else body
-    return entry
+        problem = f"{path}:{lines + 1}: {damage}; the {lines} complete line(s) before it were read"
+    check_header(head, text.partition(b"\n")[0])
+    if not head.header:
+        return head, None, problem or head.problem
+    copy = folder / f"salvaged-{number}.log"
+    copy.write_bytes(text)
+    return head, copy, problem
 
 
-def scan_text_files(files: Sequence[DataFile]) -> Iterator[ScannedText]:
-    """scan_text_file over files, two at a time (zlib releases the GIL), in order, bounded memory."""
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        for start in range(0, len(files), 4):
-            yield from pool.map(scan_text_file, files[start:start + 4])
-
-
-# -- grouping files by header ------------------------------------------------------------------------
-@dataclass
-class TextGroup:
-    """Text files with one header line, concatenated into one file for DuckDB."""
-
-    header: tuple[str, ...]
-    path: Path
-    next_line: int = 2  # line 1 is the header
-    starts: dict[int, int] = field(default_factory=dict)  # file number -> line of its first record
-
-
-def read_csv_sql(group: TextGroup, typed: bool = False, rejects: str = "store_rejects=true") -> str:
-    """read_csv of a group file; every data column is VARCHAR unless ``typed``."""
-    columns = {GROUP_PREFIX[0]: "INTEGER", **dict.fromkeys(GROUP_PREFIX[1:], "VARCHAR")}
-    for h in group.header:
-        f = field_of(h)
-        columns[h] = f.duckdb_type if typed and f else "VARCHAR"
+def read_csv_sql(paths: list[str], header: tuple[str, ...], rejects: tuple[str, str]) -> str:
+    """DuckDB's reader over text files with one header: typed columns, ``-`` as NULL, the file name,
+    and every line it cannot read (wrong field count, a value that is not a number) in ``rejects``."""
+    columns = {h: (f.duckdb_type if (f := field_of(h)) else "VARCHAR") for h in header}
     spec = "{" + ", ".join(f"{quote_text(name)}: {quote_text(kind)}" for name, kind in columns.items()) + "}"
-    return (f"read_csv({quote_text(str(group.path))}, delim=' ', header=true, nullstr='-', quote='', "
-            f"escape='', auto_detect=false, columns={spec}, {rejects})")
+    files = "[" + ", ".join(quote_text(p) for p in paths) + "]"
+    return (f"read_csv({files}, delim=' ', header=true, nullstr='-', quote='', escape='', "
+            f"auto_detect=false, columns={spec}, filename=true, compression='auto', store_rejects=true, "
+            f"rejects_table={quote_text(rejects[0])}, rejects_scan={quote_text(rejects[1])})")
 
 
-class TextGroups:
-    """The text files of one query, one group file per header line in ``folder``."""
+def text_mapping(header: tuple[str, ...], row: str = "r") -> dict[str, str]:
+    """Catalogue field name -> the reader's column of it (``r."log-status"``)."""
+    return {f.name: f"{row}.{quote_name(h)}" for h in header if (f := field_of(h))}
 
-    def __init__(self, folder: Path, layout: Layout) -> None:
-        self.folder, self.layout = folder, layout
-        self.groups: dict[tuple[str, ...], TextGroup] = {}
-        self.files: list[DataFile] = []  # file number -> file
-        self.present: set[str] = set()  # catalogue fields some header has
-        self.unknown: set[str] = set()  # header names that are not flow log fields
 
-    def add(self, entry: ScannedText) -> None:
-        """Append a scanned file's records to the group of its header (a new group for a new header)."""
-        group = self.groups.get(entry.header)
-        if group is None:
-            path = self.folder / f"group-{len(self.groups)}.log"
-            path.write_bytes((" ".join((*GROUP_PREFIX, *entry.header)) + "\n").encode())
-            group = self.groups[entry.header] = TextGroup(entry.header, path)
-            self.present.update(f.name for h in entry.header if (f := field_of(h)))
-            self.unknown.update(h for h in entry.header if field_of(h) is None)
-        number = len(self.files)
-        self.files.append(entry.source)
-        if not entry.body:
-            return
-        info = entry.source.info
-        prefix = f"{number} {info.account} {info.region} {self.layout.time_value(info.when)} ".encode()
-        group.starts[number] = group.next_line
-        group.next_line += entry.body.count(b"\n") + 1
-        with group.path.open("ab") as out:
-            out.write(prefix + entry.body.replace(b"\n", b"\n" + prefix) + b"\n")
-
-    def selects(self) -> list[str]:
-        """The table's SELECT over each group file; text that is not a number becomes NULL."""
-        return [self._select(group) for group in self.groups.values()]
-
-    @staticmethod
-    def _select(group: TextGroup) -> str:
-        mapping = {
-            f.name: f"TRY_CAST(r.{quote_name(h)} AS {f.duckdb_type})" if f.is_numeric
-            else f"r.{quote_name(h)}"
-            for h in group.header if (f := field_of(h))
-        }
-        partitions = [f"r.{p} AS {c}" for p, c in zip(GROUP_PREFIX[1:], PARTITIONS, strict=True)]
-        return table_select(f"{read_csv_sql(group)} AS r", mapping, partitions)
+def recast_mapping(header: tuple[str, ...], fields: str = "v") -> dict[str, str]:
+    """Field -> its value in a line split into the list ``fields``; text that is not a number is NULL."""
+    mapping = {}
+    for index, h in enumerate(header, start=1):
+        f = field_of(h)
+        if f is not None:
+            value = f"nullif({fields}[{index}], '-')"
+            mapping[f.name] = f"TRY_CAST({value} AS {f.duckdb_type})" if f.is_numeric else value
+    return mapping

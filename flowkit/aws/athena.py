@@ -30,7 +30,7 @@ from flowkit.aws.cost import (
     format_bytes,
 )
 from flowkit.aws.deployed import Deployed
-from flowkit.aws.session import AwsError, client, describe_error
+from flowkit.aws.session import AwsError, client, describe_error, guarded
 from flowkit.errors import FAILED
 from flowkit.messages import Notify, Progress, no_progress, silent
 
@@ -82,12 +82,7 @@ class AthenaRows:
 
 # -- API calls -------------------------------------------------------------------------------------
 def _call(what: str, method: Callable[..., Any], **kwargs: Any) -> Any:
-    try:
-        return method(**kwargs)
-    except ClientError as err:
-        raise AthenaError(f"Athena {describe_error(err)}") from None
-    except BotoCoreError as err:
-        raise AthenaError(f"Athena {what}: {err}") from None
+    return guarded(AthenaError, "Athena", method, what=what, **kwargs)
 
 
 def wait(

@@ -21,7 +21,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from flowkit.aws.cost import format_bytes
 from flowkit.aws.deployed import LogGroup
-from flowkit.aws.session import AwsError, client, describe_error
+from flowkit.aws.session import AwsError, client, guarded
 from flowkit.errors import FAILED
 from flowkit.layout import to_utc
 from flowkit.messages import Notify, Progress, no_progress, silent
@@ -76,12 +76,7 @@ def cost_line(records: int, scanned: int, status: str = "Complete") -> str:
 
 
 def _call(method: Callable[..., Any], **kwargs: Any) -> Any:
-    try:
-        return method(**kwargs)
-    except ClientError as err:
-        raise InsightsError(f"CloudWatch Logs {describe_error(err)}") from None
-    except BotoCoreError as err:
-        raise InsightsError(f"CloudWatch Logs: {err}") from None
+    return guarded(InsightsError, "CloudWatch Logs", method, **kwargs)
 
 
 def epoch_range(since: datetime, until: datetime) -> tuple[int, int]:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
-from typing import Any, Literal
+from collections.abc import Callable
+from typing import Any, Literal, TypeVar
 
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from flowkit.errors import KitError
 
+T = TypeVar("T")
 ServiceName = Literal["s3", "athena", "cloudformation", "glue", "sts", "ec2", "logs"]
 
 
@@ -37,6 +39,18 @@ def client(session: boto3.Session, service: ServiceName, config: Any = None) -> 
         return session.client(service) if config is None else session.client(service, config=config)
     except BotoCoreError as err:
         raise AwsError(f"AWS {service} client: {err}") from None
+
+
+def guarded(error: type[KitError], label: str, method: Callable[..., T], *, what: str = "",
+            **kwargs: Any) -> T:
+    """One boto3 call; a botocore error becomes ``error``: ``<label> <Operation>: <Code>: <message>``
+    (or ``<label> <what>: <problem>`` when no request was answered)."""
+    try:
+        return method(**kwargs)
+    except ClientError as err:
+        raise error(f"{label} {describe_error(err)}") from None
+    except BotoCoreError as err:
+        raise error(f"{label} {what}: {err}" if what else f"{label}: {err}") from None
 
 
 def describe_error(err: Exception) -> str:

@@ -6,18 +6,12 @@ import json
 
 import pytest
 
-from flowkit.settings import SETTING_KEYS, SettingsError, load
+from flowkit.settings import SETTING_KEYS, load
 from flowkit.settings.accounts import AccountRegion
+from tests.settings.helpers import BASE, problems
 
-BASE = {"investigation": "case-1", "vpc_ids": ["vpc-0123456789abcdef0"]}
 A, B = "111122223333", "444455556666"
 ESTATE = {"accounts": [A, B], "regions": ["eu-west-1", "us-east-1"]}
-
-
-def problems(**changes: object) -> list[str]:
-    with pytest.raises(SettingsError) as err:
-        load({**BASE, **changes})
-    return err.value.problems
 
 
 def test_defaults_mean_the_deploying_account_and_region_only() -> None:

@@ -6,20 +6,14 @@ from typing import Any
 
 import pytest
 
-from flowkit.settings import SettingsError, load
+from flowkit.settings import load
+from tests.settings.helpers import BASE, problems
 from tests.synths import example_context
 
-BASE = {"investigation": "case-1", "vpc_ids": ["vpc-0123456789abcdef0"]}
 # The retention periods CloudWatch Logs accepts (PutRetentionPolicy, retentionInDays), up to the kit's
 # own maximum of 3650 days.
 CLOUDWATCH_RETENTION = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,
                         2922, 3288]
-
-
-def problems(**changes: Any) -> list[str]:
-    with pytest.raises(SettingsError) as err:
-        load({**BASE, **changes})
-    return err.value.problems
 
 
 def test_s3_is_the_default_and_the_names_are_case_insensitive() -> None:

@@ -6,14 +6,7 @@ from pathlib import Path
 import pytest
 
 from flowkit.settings import SettingsError, load, load_file
-
-BASE = {"investigation": "case-1", "vpc_ids": ["vpc-0123456789abcdef0"]}
-
-
-def problems(**changes: object) -> list[str]:
-    with pytest.raises(SettingsError) as err:
-        load({**BASE, **changes})
-    return err.value.problems
+from tests.settings.helpers import BASE, problems
 
 
 def test_defaults_follow_the_issue() -> None:

@@ -5,16 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from flowkit.settings import SETTING_KEYS, SettingsError, load
+from flowkit.settings import SETTING_KEYS, load
+from tests.settings.helpers import BASE, problems
 
-BASE = {"investigation": "case-1", "vpc_ids": ["vpc-0123456789abcdef0"]}
 LEAD = {"report_emails": "lead@example.com"}
-
-
-def problems(**changes: object) -> list[str]:
-    with pytest.raises(SettingsError) as err:
-        load({**BASE, **changes})
-    return err.value.problems
 
 
 def test_the_report_is_off_by_default_and_its_keys_come_last() -> None:

@@ -7,7 +7,7 @@ import sys
 from aws_cdk import App
 
 from flowkit.errors import KitError
-from flowkit.queries import context_for, saved_queries
+from flowkit.queries import contexts_for, saved_queries
 from flowkit.settings import load
 from stacks import build
 
@@ -17,7 +17,7 @@ def main(app: App | None = None) -> int:
     app = app or App()
     try:
         settings = load(app.node.get_all_context())
-        queries = saved_queries(context_for(settings), settings.investigation)
+        queries = saved_queries(contexts_for(settings), settings.investigation)
         build(app, settings, queries)
     except KitError as err:
         for problem in err.problems:

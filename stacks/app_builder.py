@@ -58,7 +58,9 @@ def _cloudwatch_stacks(app: App, settings: Settings, groups: Sequence[CaptureGro
     inv = settings.investigation
     queries = insights_queries(settings.fields, inv)
     stacks: Environments = {}
-    for where in dict.fromkeys(group.where for group in groups):
+    # transit gateway flow logs go to the bucket only: no log group where there are only those
+    for where in dict.fromkeys(group.where for group in groups
+                               if not all(target.is_transit for target in group.targets)):
         stacks[where] = CloudWatchStack(
             app, cloudwatch_stack_name(inv, where, home), settings=settings, queries=queries, env=_env(where),
             tags=tags, description=f"VPC flow logs investigation '{inv}': CloudWatch Logs log group and "

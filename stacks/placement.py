@@ -19,15 +19,16 @@ from aws_cdk import Aws
 from flowkit.settings import Settings, SettingsError
 from flowkit.settings.accounts import AccountRegion
 from flowkit.settings.capture import TargetIds
-from stacks.constructs import ResourceType
+from stacks.constructs import TRANSIT_RESOURCE_TYPES, ResourceType
 from stacks.constructs.delivery import DeliverySources
 from stacks.constructs.limits import MAX_STACK_RESOURCES, LimitError
 
 SHARDS = 4  # stacks per account and region of ``targets``
 RESOURCE_TYPES: dict[str, ResourceType] = {
     "vpc_ids": "VPC", "subnet_ids": "Subnet", "eni_ids": "NetworkInterface",
+    "tgw_ids": "TransitGateway", "tgw_attachment_ids": "TransitGatewayAttachment",
 }
-FLAT_KEYS = "settings 'vpc_ids', 'subnet_ids', 'eni_ids'"
+FLAT_KEYS = "settings 'vpc_ids', 'subnet_ids', 'eni_ids', 'tgw_ids', 'tgw_attachment_ids'"
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,11 @@ class Target:
 
     resource_type: ResourceType
     resource_id: str
+
+    @property
+    def is_transit(self) -> bool:
+        """A transit gateway or attachment (its own record format, key prefix and table)."""
+        return self.resource_type in TRANSIT_RESOURCE_TYPES
 
 
 @dataclass(frozen=True)
@@ -48,7 +54,7 @@ class CaptureGroup:
 
 
 def targets_of(ids: TargetIds) -> tuple[Target, ...]:
-    """The targets of one set of ids: VPCs, then subnets, then network interfaces, in settings order."""
+    """The targets of one set of ids, in the order of RESOURCE_TYPES, each in settings order."""
     return tuple(Target(kind, rid) for key, kind in RESOURCE_TYPES.items() for rid in getattr(ids, key))
 
 

@@ -11,7 +11,7 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from flowkit.aws import stack_outputs as outputs
-from flowkit.layout import Layout
+from flowkit.layout import Layout, transit_layout
 from flowkit.schedule.config import LINK_DAYS
 from flowkit.settings import Settings
 from flowkit.settings.accounts import AccountRegion
@@ -61,6 +61,7 @@ class StorageStack(Stack):
             # scheduled reports live as long as the logs they summarize, and at least as long as their links
             reports_expiry_days=(max(settings.log_retention_days, LINK_DAYS) if settings.report_expression
                                  else None),
+            transit=transit_layout(settings.layout) if settings.has_transit_gateways else None,
         )
         self.bucket: s3.Bucket = log_bucket.bucket
         self.bucket_policy: s3.BucketPolicy = log_bucket.policy

@@ -44,6 +44,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
         "log_retention_days": 90,
         "lookback_days": 14,
         "log_fields": "all",
+        "tag_fields": {"instance": ["Name", "Owner"], "network-interface": ["Name"]},
         "query_limit_gb": 2.5,
     },
     "eni_reject": {
@@ -114,6 +115,24 @@ CONFIGS: dict[str, dict[str, Any]] = {
         "regions": ["eu-west-1", "us-east-1"],
         "targets": {"444455556666/us-east-1": {"eni_ids": ["eni-0123456789abcdef0"]}},
     },
+    # transit gateways and attachments (here and in a second account) next to a VPC whose flow log has every
+    # field, tag keys of all three resource types included: the second table and its saved queries
+    "transit": {
+        "investigation": "hub",
+        "vpc_ids": ["vpc-0a1b2c3d4e5f67890"],
+        "subnet_ids": [],
+        "eni_ids": [],
+        "tgw_ids": ["tgw-0123456789abcdef0"],
+        "tgw_attachment_ids": ["tgw-attach-0123456789abcdef0"],
+        "log_fields": "all",
+        "tag_fields": {"instance": ["Name", "Owner"], "network-interface": ["Name"],
+                       "auto-scaling-group": ["aws:autoscaling:groupName"]},
+        "file_format": "text",
+        "key_prefix": "hub/flows",
+        "accounts": ["111122223333", "444455556666"],
+        "regions": ["eu-west-1"],
+        "targets": {"444455556666/eu-west-1": {"tgw_attachment_ids": ["tgw-attach-0fedcba9876543210"]}},
+    },
 }
 # The account and region `cdk` deploys from in every test synth (the CLI's CDK_DEFAULT_ACCOUNT/REGION);
 # only configurations with `targets` or `accounts`/`regions` use it.
@@ -157,14 +176,14 @@ def synthesize(context: Mapping[str, Any], outdir: Path, *, queries: bool = True
     """What app.py does, in-process, into ``outdir``."""
     from aws_cdk import App
 
-    from flowkit.queries import context_for, saved_queries
+    from flowkit.queries import contexts_for, saved_queries
     from flowkit.settings import load
     from flowkit.settings.accounts import AccountRegion
     from stacks import build
 
     settings = load(context)
     app = App(context=dict(context), outdir=str(outdir))
-    deployed = saved_queries(context_for(settings), settings.investigation) if queries else []
+    deployed = saved_queries(contexts_for(settings), settings.investigation) if queries else []
     build(app, settings, deployed, nag=nag, home=AccountRegion(*DEPLOYING))
     app.synth()
     manifest = json.loads((outdir / "manifest.json").read_text())

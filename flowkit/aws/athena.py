@@ -238,14 +238,16 @@ def prepare_saved(deployed: Deployed, template: QueryTemplate, values: Mapping[s
     """The SQL of one saved query for the deployed table, and its ``?`` values as ExecutionParameters.
 
     ``ctx`` is the RenderContext of the settings; its database, table, key layout and (when the
-    deployment records them) fields are replaced by the deployed ones, so the SQL matches the table
-    in the account. A query needing a field the table lacks, or bad parameters, raise QueryError.
+    deployment records them) fields are replaced by the deployed ones of the table the template reads
+    (the VPC or the transit gateway flow logs'), so the SQL matches the table in the account. A query
+    needing a field the table lacks, or bad parameters, raise QueryError.
     """
     from flowkit import queries
 
+    deployed = deployed.for_table(template.table)
     fields = deployed.fields if deployed.fields is not None else ctx.fields
     ctx = dataclasses.replace(ctx, database=deployed.database, table=deployed.table, layout=deployed.layout,
-                              fields=fields)
+                              fields=fields, kind=deployed.kind)
     if not queries.is_available(template, ctx):
         missing = [f for f in template.fields if f not in ctx.field_names]
         if deployed.fields is not None:

@@ -7,7 +7,7 @@ names from cdk.json, so they follow what is in the account even if cdk.json chan
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import boto3
@@ -16,9 +16,11 @@ from botocore.exceptions import BotoCoreError, ClientError
 from flowkit.aws import stack_outputs as outputs
 from flowkit.aws.session import AwsError, client, describe_error
 from flowkit.aws.stack_outputs import stack_name
-from flowkit.catalogue import Field, FieldSpecError, resolve
-from flowkit.layout import FileFormat, Layout, normalize_prefix
+from flowkit.catalogue import TRANSIT, Field, FieldSpecError, resolve
+from flowkit.layout import FileFormat, Layout, normalize_prefix, transit_layout
 from flowkit.messages import Notify, silent
+from flowkit.queries.tables import TRANSIT as TRANSIT_TABLE
+from flowkit.queries.tables import VPC, TableKind
 
 
 class DeployedError(AwsError):
@@ -47,10 +49,24 @@ class Deployed:
     # The table's fields (TableColumns output); None when not known (names given by hand, or a
     # deployment older than that output): then the settings' fields are used.
     fields: tuple[Field, ...] | None = None
+    # The transit gateway flow logs' table in the same database, when the investigation captures any.
+    transit_table: str | None = None
+    kind: TableKind = VPC  # which table ``table``, ``layout`` and ``fields`` describe
 
     @property
     def storage(self) -> Storage:
         return Storage(self.bucket, self.layout)
+
+    def for_table(self, kind: TableKind) -> Deployed:
+        """The names of the table a query of ``kind`` reads: this one, or the transit gateway table."""
+        if kind == self.kind:
+            return self
+        if kind == VPC or self.transit_table is None:
+            raise DeployedError(f"investigation {self.investigation}: no {kind} table (it captures no "
+                                f"transit gateway: no tgw_ids or tgw_attachment_ids in the settings, no "
+                                f"{outputs.TRANSIT_TABLE_NAME} output in its analytics stack)")
+        return replace(self, kind=TRANSIT_TABLE, table=self.transit_table, layout=transit_layout(self.layout),
+                       fields=TRANSIT.fields)
 
 
 _NOT_FOUND = "not found (deploy it first, and check the AWS account and region)"
@@ -157,6 +173,7 @@ def analytics_from(investigation: str, storage: Storage, values: dict[str, str],
         workgroup=_require(values, stack, outputs.WORKGROUP_NAME),
         results_location=_require(values, stack, outputs.RESULTS_LOCATION),
         fields=_fields(values, stack),
+        transit_table=values.get(outputs.TRANSIT_TABLE_NAME) or None,
     )
 
 

@@ -27,6 +27,9 @@ TABLE_NAME = "TableName"
 WORKGROUP_NAME = "WorkGroupName"
 RESULTS_LOCATION = "ResultsLocation"
 TABLE_COLUMNS = "TableColumns"  # comma-separated hyphenated field names, in the table's column order
+# only when transit gateways are captured: their table (in the same database), and its columns
+TRANSIT_TABLE_NAME = "TransitGatewayTableName"
+TRANSIT_TABLE_COLUMNS = "TransitGatewayTableColumns"
 
 # cloudwatch stack (one per account and region whose flow logs go to CloudWatch Logs)
 LOG_GROUP_NAME = "LogGroupName"
@@ -36,7 +39,7 @@ LOG_FIELDS = "LogFields"  # comma-separated hyphenated field names, in LogFormat
 STORAGE_OUTPUTS: tuple[str, ...] = (BUCKET_NAME, BUCKET_ARN, KEY_PREFIX, LOG_ROOT, LOG_LAYOUT, KMS_KEY_ARN)
 CAPTURE_OUTPUTS: tuple[str, ...] = (FLOW_LOG_IDS, CLOUDWATCH_FLOW_LOG_IDS)
 ANALYTICS_OUTPUTS: tuple[str, ...] = (DATABASE_NAME, TABLE_NAME, WORKGROUP_NAME, RESULTS_LOCATION,
-                                     TABLE_COLUMNS)
+                                     TABLE_COLUMNS, TRANSIT_TABLE_NAME, TRANSIT_TABLE_COLUMNS)
 CLOUDWATCH_OUTPUTS: tuple[str, ...] = (LOG_GROUP_NAME, LOG_GROUP_ARN, LOG_FIELDS)
 
 # Prefix of the Athena query results inside the kit's bucket (its own short lifecycle rule).

@@ -1,14 +1,15 @@
-"""The one catalogue of VPC flow log record fields (versions 2 to 8).
+"""What a flow log record field is, and a catalogue of them: the shape both record formats share.
 
-The flow log's LogFormat, the Glue table's columns and the fields offered to the SQL templates all
-come from here, so they cannot drift apart.
+The VPC catalogue (:mod:`flowkit.catalogue.vpc`) and the transit gateway one
+(:mod:`flowkit.catalogue.transit`) are :class:`Catalogue` values: each feeds the LogFormat, the table
+columns and the fields offered to the SQL templates of its own table.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from flowkit.errors import KitError
 
@@ -27,6 +28,9 @@ INT32 = FieldType("INT32", "int", "integer", "INTEGER")
 INT64 = FieldType("INT64", "bigint", "bigint", "BIGINT")
 STRING = FieldType("STRING", "string", "varchar", "VARCHAR")
 TYPES: dict[str, FieldType] = {t.parquet: t for t in (INT32, INT64, STRING)}
+# What the kit reads a field as when AWS documents no type for it: text holds every value AWS can
+# write ('-', numbers, percent-encoded tag values) without turning any into NULL.
+UNDOCUMENTED_TYPE = "STRING"
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,7 @@ class Field:
     version: int
     type: FieldType
     description: str
+    type_documented: bool = True  # False: AWS documents no type; the kit reads it as UNDOCUMENTED_TYPE
 
     @property
     def column(self) -> str:
@@ -64,104 +69,69 @@ class Field:
         return self.type is not STRING
 
 
-def _f(name: str, version: int, parquet_type: str, description: str) -> Field:
+def make_field(name: str, version: int, parquet_type: str | None, description: str) -> Field:
+    """A field of the Parquet type AWS documents; ``None``: undocumented, read as text (and said so)."""
+    if parquet_type is None:
+        return Field(name, version, TYPES[UNDOCUMENTED_TYPE], description + " (AWS documents no type: read "
+                     "as text.)", type_documented=False)
     return Field(name, version, TYPES[parquet_type], description)
-
-
-# In AWS documentation order; the first 14 are the AWS default format, in that exact order.
-CATALOGUE: tuple[Field, ...] = (
-    _f("version", 2, "INT32", "Flow log version (2 for the default format, higher with newer fields)."),
-    _f("account-id", 2, "STRING", "AWS account that owns the network interface."),
-    _f("interface-id", 2, "STRING", "Network interface (eni-...) the traffic was recorded on."),
-    _f("srcaddr", 2, "STRING", "Source address of incoming or outgoing traffic (IPv4 or IPv6)."),
-    _f("dstaddr", 2, "STRING", "Destination address of incoming or outgoing traffic (IPv4 or IPv6)."),
-    _f("srcport", 2, "INT32", "Source port."),
-    _f("dstport", 2, "INT32", "Destination port."),
-    _f("protocol", 2, "INT32", "IANA protocol number (1 ICMP, 6 TCP, 17 UDP, 58 ICMPv6)."),
-    _f("packets", 2, "INT64", "Packets transferred during the flow."),
-    _f("bytes", 2, "INT64", "Bytes transferred during the flow."),
-    _f("start", 2, "INT64", "Time of the first packet of the interval, Unix seconds (UTC)."),
-    _f("end", 2, "INT64", "Time of the last packet of the interval, Unix seconds (UTC)."),
-    _f("action", 2, "STRING", "ACCEPT or REJECT, as decided by security groups and network ACLs."),
-    _f("log-status", 2, "STRING", "OK, NODATA (no traffic) or SKIPDATA (records skipped)."),
-    _f("vpc-id", 3, "STRING", "VPC of the network interface."),
-    _f("subnet-id", 3, "STRING", "Subnet of the network interface."),
-    _f("instance-id", 3, "STRING", "EC2 instance of the network interface, if any."),
-    _f("tcp-flags", 3, "INT32", "OR of TCP flags seen in the interval (FIN 1, SYN 2, RST 4, SYN-ACK 18)."),
-    _f("type", 3, "STRING", "Traffic type: IPv4, IPv6 or EFA."),
-    _f("pkt-srcaddr", 3, "STRING", "Packet-level source address (differs from srcaddr behind NAT or LB)."),
-    _f("pkt-dstaddr", 3, "STRING", "Packet-level destination address."),
-    _f("region", 4, "STRING", "Region of the network interface."),
-    _f("az-id", 4, "STRING", "Availability Zone ID of the network interface."),
-    _f("sublocation-type", 4, "STRING", "wavelength, outpost or localzone, when applicable."),
-    _f("sublocation-id", 4, "STRING", "ID of the sublocation, when applicable."),
-    _f("pkt-src-aws-service", 5, "STRING", "AWS service owning pkt-srcaddr, if any."),
-    _f("pkt-dst-aws-service", 5, "STRING", "AWS service owning pkt-dstaddr, if any."),
-    _f("flow-direction", 5, "STRING", "ingress or egress, relative to the interface."),
-    _f("traffic-path", 5, "INT32",
-       "Egress path: 1 same VPC, 2 IGW or gateway endpoint, 3 VGW, 4-5 peering, 6 LGW, 7-8 Nitro."),
-    _f("ecs-cluster-arn", 7, "STRING", "ECS cluster ARN of the task, if any."),
-    _f("ecs-cluster-name", 7, "STRING", "ECS cluster name of the task, if any."),
-    _f("ecs-container-instance-arn", 7, "STRING", "ECS container instance ARN (EC2 launch type)."),
-    _f("ecs-container-instance-id", 7, "STRING", "ECS container instance ID (EC2 launch type)."),
-    _f("ecs-container-id", 7, "STRING", "Docker ID of the first container of the task."),
-    _f("ecs-second-container-id", 7, "STRING", "Docker ID of the second container of the task."),
-    _f("ecs-service-name", 7, "STRING", "ECS service of the task, if any."),
-    _f("ecs-task-definition-arn", 7, "STRING", "ECS task definition ARN."),
-    _f("ecs-task-arn", 7, "STRING", "ECS task ARN."),
-    _f("ecs-task-id", 7, "STRING", "ECS task ID."),
-    _f("reject-reason", 8, "STRING", "Why traffic was rejected (for example BPA), if it was."),
-)
-
-BY_NAME: dict[str, Field] = {f.name: f for f in CATALOGUE}
-BY_COLUMN: dict[str, Field] = {f.column: f for f in CATALOGUE}
-
-PRESETS: dict[str, tuple[Field, ...]] = {
-    "aws-default": CATALOGUE[:14],
-    "v5": tuple(f for f in CATALOGUE if f.version <= 5),
-    "all": CATALOGUE,
-}
-DEFAULT_PRESET = "v5"
-
-# Fields the kit itself relies on: every saved query filters on ``start`` (time window) and
-# counts only ``log-status = 'OK'`` records.
-REQUIRED_FIELDS: tuple[str, ...] = ("start", "log-status")
 
 
 class FieldSpecError(KitError):
     """A log_fields value that cannot be used; the message names the bad part."""
 
 
-def resolve(spec: str | Sequence[str]) -> tuple[Field, ...]:
-    """Turn a preset name or an explicit list of hyphenated names into fields, in that order."""
-    if isinstance(spec, str):
-        if spec in PRESETS:
-            return PRESETS[spec]
-        names: Sequence[str] = [part.strip() for part in spec.split(",") if part.strip()]
-        if len(names) == 1 and names[0] not in BY_NAME:
-            raise FieldSpecError(
-                f"'{spec}' is neither a preset ({', '.join(PRESETS)}) nor a known field name"
-            )
-    else:
-        names = list(spec)
-    if not names:
-        raise FieldSpecError("the field list is empty")
-    problems: list[str] = []
-    unknown = [n for n in names if n not in BY_NAME]
-    if unknown:
-        hint = [f"{n} (did you mean {n.replace('_', '-')}?)" if n.replace("_", "-") in BY_NAME else n
-                for n in unknown]
-        problems.append("unknown field(s) " + ", ".join(hint))
-    dupes = sorted(n for n, count in Counter(names).items() if count > 1)
-    if dupes:
-        problems.append("duplicate field(s) " + ", ".join(dupes))
-    missing = [n for n in REQUIRED_FIELDS if n not in names]
-    if missing and not unknown:
-        problems.append("missing required field(s) " + ", ".join(missing)
-                        + " (the time window and status filters of every query need them)")
-    if problems:
-        raise FieldSpecError("; ".join(problems))
-    return tuple(BY_NAME[n] for n in names)
+@dataclass(frozen=True)
+class Catalogue:
+    """Every field of one record format in documentation order, its presets and the fields the kit needs."""
+
+    title: str  # "VPC", "transit gateway": what the record format is called in messages
+    fields: tuple[Field, ...]
+    presets: Mapping[str, tuple[Field, ...]]
+    default_preset: str
+    # every saved query filters on ``start`` (time window) and counts only ``log-status = 'OK'`` records
+    required: tuple[str, ...] = ("start", "log-status")
+    by_name: Mapping[str, Field] = field(init=False, repr=False, compare=False)
+    by_column: Mapping[str, Field] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_name", {f.name: f for f in self.fields})
+        object.__setattr__(self, "by_column", {f.column: f for f in self.fields})
+
+    def resolve(self, spec: str | Sequence[str]) -> tuple[Field, ...]:
+        """Turn a preset name or an explicit list of hyphenated names into fields, in that order."""
+        if isinstance(spec, str):
+            if spec in self.presets:
+                return self.presets[spec]
+            names: Sequence[str] = [part.strip() for part in spec.split(",") if part.strip()]
+            if len(names) == 1 and names[0] not in self.by_name:
+                raise FieldSpecError(
+                    f"'{spec}' is neither a preset ({', '.join(self.presets)}) nor a known field name"
+                )
+        else:
+            names = list(spec)
+        if not names:
+            raise FieldSpecError("the field list is empty")
+        problems: list[str] = []
+        unknown = [n for n in names if n not in self.by_name]
+        if unknown:
+            hint = [f"{n} (did you mean {n.replace('_', '-')}?)" if n.replace("_", "-") in self.by_name else n
+                    for n in unknown]
+            problems.append("unknown field(s) " + ", ".join(hint))
+        dupes = sorted(n for n, count in Counter(names).items() if count > 1)
+        if dupes:
+            problems.append("duplicate field(s) " + ", ".join(dupes))
+        missing = [n for n in self.required if n not in names]
+        if missing and not unknown:
+            problems.append("missing required field(s) " + ", ".join(missing)
+                            + " (the time window and status filters of every query need them)")
+        if problems:
+            raise FieldSpecError("; ".join(problems))
+        return tuple(self.by_name[n] for n in names)
+
+    def parse_log_format(self, text: str) -> tuple[Field, ...]:
+        """Inverse of :func:`log_format` (used by tests and by readers of deployed formats)."""
+        return tuple(self.by_name[token[2:-1]] for token in text.split())
 
 
 def log_format(fields: Iterable[Field]) -> str:
@@ -169,7 +139,6 @@ def log_format(fields: Iterable[Field]) -> str:
     return " ".join("${" + f.name + "}" for f in fields)
 
 
-def parse_log_format(text: str) -> tuple[Field, ...]:
-    """Inverse of :func:`log_format` (used by tests and by readers of deployed formats)."""
-    names = [token[2:-1] for token in text.split()]
-    return tuple(BY_NAME[n] for n in names)
+def record_version(fields: Iterable[Field]) -> int:
+    """The ``version`` AWS writes in each record: the highest version among the format's fields."""
+    return max(f.version for f in fields)

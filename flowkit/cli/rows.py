@@ -85,6 +85,9 @@ class _Counted:
                 return
 
     def drain(self) -> Written:
+        skip_rest = getattr(self.rows, "skip_rest", None)  # the local engine counts without converting
+        if skip_rest is not None:
+            self.total += skip_rest()
         for _ in self.rows:
             self.total += 1
         return Written(self.shown, self.total)

@@ -76,12 +76,16 @@ class AthenaChoice:
         """The deployed names: from CloudFormation, or built from the options and the settings."""
         from flowkit.aws.deployed import Deployed, lookup
         from flowkit.cli.terminal import warn
+        from flowkit.settings.model import TRANSIT_SUFFIX
 
         settings = options.settings
         if self.workgroup and self.database:
+            # the transit gateway table only where the settings capture transit gateways (no stack to ask)
+            transit = ((self.table + TRANSIT_SUFFIX if self.table else settings.transit_table_name)
+                       if settings.has_transit_gateways else None)
+            # no results location: the workgroup's own applies
             return Deployed(settings.investigation, "", settings.layout, self.database,
-                            self.table or settings.table_name, self.workgroup,
-                            "")  # no results location: the workgroup's own applies
+                            self.table or settings.table_name, self.workgroup, "", transit_table=transit)
         return lookup(self.investigation or settings.investigation, session, notify=warn)
 
 

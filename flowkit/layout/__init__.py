@@ -9,6 +9,7 @@ from flowkit.layout.keys import (
     REGION_COLUMN,
     SERVICE,
     TIME_COLUMN,
+    TRANSIT_FOLDER,
     FileFormat,
     KeyInfo,
     Layout,
@@ -17,6 +18,7 @@ from flowkit.layout.keys import (
     parse_key,
     strftime_to_java,
     to_utc,
+    transit_layout,
 )
 
 __all__ = [
@@ -28,6 +30,7 @@ __all__ = [
     "REGION_COLUMN",
     "SERVICE",
     "TIME_COLUMN",
+    "TRANSIT_FOLDER",
     "FileFormat",
     "KeyInfo",
     "Layout",
@@ -36,4 +39,5 @@ __all__ = [
     "parse_key",
     "strftime_to_java",
     "to_utc",
+    "transit_layout",
 ]

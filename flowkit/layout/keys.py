@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
@@ -40,6 +40,11 @@ PARTITION_COLUMNS: tuple[str, ...] = (ACCOUNT_COLUMN, REGION_COLUMN, TIME_COLUMN
 PARTITION_SLACK = timedelta(hours=1)
 
 FILE_SUFFIX: dict[str, str] = {"text": ".log.gz", "parquet": ".log.parquet"}
+
+# Transit gateway flow logs write the same key layout as VPC ones (same service folder, same file
+# names), so the kit delivers them under a folder of their own in front of AWSLogs/: their table
+# reads only their files.
+TRANSIT_FOLDER = "transit-gateway"
 
 _JAVA_FOR_STRFTIME = {"%Y": "yyyy", "%m": "MM", "%d": "dd", "%H": "HH"}
 
@@ -162,6 +167,11 @@ class Layout:
             f"{time}.interval.unit": "HOURS" if self.hourly else "DAYS",
             "storage.location.template": self.location_template(bucket),
         }
+
+
+def transit_layout(layout: Layout) -> Layout:
+    """Where transit gateway flow logs go: ``layout`` with ``transit-gateway/`` after its key prefix."""
+    return replace(layout, key_prefix="/".join(part for part in (layout.key_prefix, TRANSIT_FOLDER) if part))
 
 
 @dataclass(frozen=True)

@@ -26,18 +26,21 @@ running a query does.
 
 from flowkit.local.discover import DataFile, discover
 from flowkit.local.macros import MACROS
-from flowkit.local.result import EngineError, Result
-from flowkit.local.run import Window, run_saved
+from flowkit.local.result import EngineError, LocalRows, Result, RowStream
+from flowkit.local.run import Window, run_saved, stream_saved
 from flowkit.local.translate import TranslateError, translate
 
 __all__ = [
     "MACROS",
     "DataFile",
     "EngineError",
+    "LocalRows",
     "Result",
+    "RowStream",
     "TranslateError",
     "Window",
     "discover",
     "run_saved",
+    "stream_saved",
     "translate",
 ]

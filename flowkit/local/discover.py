@@ -25,7 +25,12 @@ class DataFile:
 
 
 def discover(root: Path | str, notify: Notify = silent) -> list[DataFile]:
-    """Every flow log file under ``root`` (the bucket root, ``AWSLogs`` or any folder below it)."""
+    """Every flow log file under ``root`` (the bucket root, ``AWSLogs`` or any folder below it).
+
+    Linked folders are followed (each real folder walked once). A folder that cannot be listed, a link
+    to nothing, files named like flow logs outside a key layout and other files under ``AWSLogs``
+    (hidden ones aside) are reported.
+    """
     base = Path(root)
     if not base.exists():
         raise EngineError(f"{root}: no such folder")
@@ -33,11 +38,23 @@ def discover(root: Path | str, notify: Notify = silent) -> list[DataFile]:
         raise EngineError(f"{root}: not a folder")
     base = base.resolve()
     found: list[DataFile] = []
-    strays: list[str] = []
+    strays: list[str] = []  # named like flow logs, outside a key layout
+    others: list[str] = []  # under AWSLogs, not named like flow logs (a gunzipped copy, ...)
     parents = base.parts[1:]  # without the filesystem root
-    for dirpath, dirnames, filenames in os.walk(base):
-        dirnames[:] = sorted(d for d in dirnames if d != STORE_FOLDER)
+    walked: set[tuple[int, int]] = set()  # (device, inode) of every folder walked
+
+    def unlisted(err: OSError) -> None:
+        notify(f"{err.filename}: cannot list this folder ({err.strerror}); the flow log files in it were "
+               "not read")
+
+    for dirpath, dirnames, filenames in os.walk(base, onerror=unlisted, followlinks=True):
         folder = Path(dirpath)
+        here = os.stat(folder)
+        if (here.st_dev, here.st_ino) in walked:
+            dirnames[:] = []  # a link back to a folder already walked
+            continue
+        walked.add((here.st_dev, here.st_ino))
+        dirnames[:] = sorted(d for d in dirnames if d != STORE_FOLDER)
         relative = folder.relative_to(base).parts
         known: int | None = None  # how many of base's folders the files here needed so far
         for name in sorted(filenames):
@@ -46,14 +63,24 @@ def discover(root: Path | str, notify: Notify = silent) -> list[DataFile]:
             if info is not None:
                 try:
                     stat = os.stat(path)
-                except OSError:
-                    continue  # gone since the folder was listed
+                except FileNotFoundError:
+                    if path.is_symlink():
+                        notify(f"{path}: a link to a file that does not exist ({os.readlink(path)}); skipped")
+                    continue  # otherwise gone since the folder was listed
+                except OSError as err:
+                    notify(f"{path}: cannot read ({err.strerror}); file skipped")
+                    continue
                 found.append(DataFile(path, info, stat.st_size, stat.st_mtime_ns))
             elif name.endswith(_SUFFIXES):
                 strays.append(str(path))
+            elif not name.startswith(".") and "AWSLogs" in (*parents, *relative):
+                others.append(str(path))
     if strays:
         notify(f"{len(strays)} file(s) named like flow logs are not in a flow log key layout and were "
                f"ignored, e.g. {strays[0]}")
+    if others:
+        notify(f"note: {len(others)} file(s) under AWSLogs are not flow log files (*.log.gz, *.log.parquet) "
+               f"and were ignored, e.g. {others[0]}")
     return found
 
 

@@ -4,8 +4,10 @@ Text files are grouped by header line and read by DuckDB straight from the gzip 
 whose column types fit the table are read by column name. Each statement stores its files' records
 and their rows of ``files`` in one transaction, so a store never holds half a file. A statement that
 fails is retried file by file; a text file DuckDB cannot read to its end is salvaged as far as its
-gzip data goes (:func:`flowkit.local.text.salvage`). Everything found wrong is collected in
-:class:`~flowkit.local.diagnostics.Findings` and reported once, by the caller.
+gzip data goes (:func:`flowkit.local.text.salvage`). Values that are not numbers are flagged as they
+are stored; only the files holding one are read again, typed, to say on which line and column.
+Everything found wrong is collected in :class:`~flowkit.local.diagnostics.Findings` and reported
+once, by the caller. Ctrl-C interrupts every statement (:mod:`flowkit.local.interrupt`).
 """
 
 from __future__ import annotations
@@ -19,13 +21,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flowkit.layout import Layout
-from flowkit.local.columns import FILE_META, field_of, record_select
+from flowkit.local.columns import BAD_COLUMN, FILE_COLUMN, FILE_META, field_of, record_select
 from flowkit.local.diagnostics import Findings
 from flowkit.local.discover import DataFile
+from flowkit.local.interrupt import Interrupts
 from flowkit.local.parquet import check_parquet, parquet_mapping, read_parquet_sql
 from flowkit.local.sqltext import first_line, quote_text
 from flowkit.local.store import CATALOG, Store, disk_full
-from flowkit.local.text import read_csv_sql, recast_mapping, salvage, scan_head, text_mapping
+from flowkit.local.text import read_csv_sql, salvage, scan_head, text_mapping
+from flowkit.local.transit import is_transit, transit_parquet
 from flowkit.messages import Progress
 
 if TYPE_CHECKING:
@@ -35,6 +39,8 @@ READING = "reading flow log files"
 _UNIT_BYTES = 64 << 20  # at most this much (compressed) per statement
 _UNIT_FILES = 2000
 _HOURLY, _DAILY = Layout("text", hourly=True), Layout("text", hourly=False)
+_REJECTS = ("SELECT s.file_path, e.line, e.error_type, e.column_idx, e.column_name, e.csv_line, "
+            "e.error_message FROM {0} AS e JOIN {1} AS s ON e.scan_id = s.scan_id AND e.file_id = s.file_id")
 
 
 @dataclass
@@ -46,6 +52,7 @@ class Unit:
     columns: set[str] = field(default_factory=set)  # Parquet files: their columns between them
     reads: dict[int, Path] = field(default_factory=dict)  # number -> what DuckDB reads, if not the file
     problem: str = ""  # the files are read in part (salvaged)
+    skipped: dict[int, str] = field(default_factory=dict)  # salvaged: lines left out of the copy
 
     @property
     def size(self) -> int:
@@ -55,8 +62,10 @@ class Unit:
 class Ingest:
     """Reads files into an attached, writable store."""
 
-    def __init__(self, store: Store, progress: Progress, total: int) -> None:
+    def __init__(self, store: Store, progress: Progress, total: int,
+                 interrupts: Interrupts | None = None) -> None:
         self.store, self.progress, self.total = store, progress, total
+        self.interrupts = interrupts or Interrupts()
         self.findings = Findings()
         self._lock = threading.Lock()
         self._done = 0
@@ -88,11 +97,14 @@ class Ingest:
     def _text_units(self, files: list[tuple[int, DataFile]]) -> list[Unit]:
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
             heads = list(pool.map(scan_head, [f for _, f in files]))
+        self.interrupts.check()
         groups: dict[tuple[str, ...], list[tuple[int, DataFile]]] = {}
         units: list[Unit] = []
         for (number, data_file), head in zip(files, heads, strict=True):
             if head.damaged:
                 units.append(Unit([(number, data_file)]))  # no header: salvaged when its turn comes
+            elif head.header and is_transit(head.header):  # a transit gateway file: no VPC record
+                self._store_rows(self.store.con, [(number, data_file)], set(), set())
             elif head.header:
                 groups.setdefault(head.header, []).append((number, data_file))
             else:
@@ -104,6 +116,9 @@ class Ingest:
         return units
 
     def _parquet_units(self, files: list[tuple[int, DataFile]]) -> list[Unit]:
+        transit = transit_parquet(self.store.con, [f for _, f in files])  # no VPC record from those
+        self._store_rows(self.store.con, [(n, f) for n, f in files if str(f.path) in transit], set(), set())
+        files = [(n, f) for n, f in files if str(f.path) not in transit]
         good = check_parquet(self.store.con, [f for _, f in files], self.findings.parquet.append)
         columns = {str(f.path): c for f, c in good}
         for number, data_file in files:
@@ -118,8 +133,10 @@ class Ingest:
         index, queue = job
         cur = self.store.con.cursor()
         try:
-            for unit in queue:
-                self._read(cur, index, unit)
+            with self.interrupts.using(cur):
+                for unit in queue:
+                    self.interrupts.check()
+                    self._read(cur, index, unit)
         finally:
             cur.close()
 
@@ -136,6 +153,7 @@ class Ingest:
             cur.execute("COMMIT")
         except duckdb.Error as err:
             cur.execute("ROLLBACK")
+            self.interrupts.check(err)
             if disk_full(err):
                 raise self.store.full() from None
             self._retry(cur, index, unit, err)
@@ -151,6 +169,7 @@ class Ingest:
         """A unit that failed: each file alone; a text file DuckDB cannot read is salvaged."""
         if len(unit.files) > 1:
             for one in unit.files:
+                self.interrupts.check()
                 self._read(cur, index, Unit([one], unit.header, unit.columns))
             return
         number, data_file = unit.files[0]
@@ -165,15 +184,18 @@ class Ingest:
 
     def _salvage(self, cur: duckdb.DuckDBPyConnection, index: int, unit: Unit) -> None:
         number, data_file = unit.files[0]
-        head, copy, problem = salvage(data_file, self.store.folder / "tmp", number)
-        if problem:
+        found = salvage(data_file, self.store.folder / "tmp", number)
+        if found.problem:
             with self._lock:
-                self.findings.files.append(problem)
-        if copy is None:
-            self._store_rows(cur, unit.files, set(), set(), problem=problem or head.problem)
+                self.findings.files.append(found.problem)
+        if found.copy is None or is_transit(found.head.header):  # nothing, or a transit gateway file
+            if found.copy is not None:
+                found.copy.unlink(missing_ok=True)
+            self._store_rows(cur, unit.files, set(), set(), problem=found.problem)
             self._tick(1)
             return
-        self._read(cur, index, Unit(unit.files, head.header, reads={number: copy}, problem=problem))
+        self._read(cur, index, Unit(unit.files, found.head.header, reads={number: found.copy},
+                                    problem=found.problem, skipped=found.skipped))
 
     def _insert(self, cur: duckdb.DuckDBPyConnection, index: int, unit: Unit) -> Findings:
         """Store a unit's records and files rows (in the caller's transaction); what was found wrong."""
@@ -188,28 +210,36 @@ class Ingest:
             self._store_rows(cur, unit.files, set(mapping), found.unknown)
             return found
         rejects = (f"flowkit_rejects_{index}", f"flowkit_scans_{index}")
-        for table in rejects:
-            cur.execute(f"DROP TABLE IF EXISTS {table}")
+        _drop(cur, rejects)
         source = (f"{read_csv_sql([r for _, _, r in reads], unit.header, rejects)} AS r "
                   f"JOIN {meta} ON r.filename = m.path")
-        mapping = text_mapping(unit.header)
-        cur.execute(f"INSERT INTO {CATALOG}.records BY NAME " + record_select(source, mapping, "m"))
-        rows = cur.execute(
-            f"SELECT s.file_path, e.line, e.error_type, e.column_idx, e.column_name, e.csv_line, "
-            f"e.error_message FROM {rejects[0]} AS e JOIN {rejects[1]} AS s "
-            f"ON e.scan_id = s.scan_id AND e.file_id = s.file_id").fetchall()
-        recast = found.add_rejects(rows, {r: (n, str(f.path), len(unit.header)) for n, f, r in reads})
-        if recast:
-            cur.execute("CREATE OR REPLACE TEMP TABLE flowkit_recast AS SELECT file, "
-                        "string_split(line, ' ') AS v FROM (SELECT unnest(?) AS file, unnest(?) AS line)",
-                        [[r.file for r in recast], [r.line for r in recast]])
-            source = f"flowkit_recast AS x JOIN {meta} ON x.file = m.{FILE_META[0]}"
-            cur.execute(f"INSERT INTO {CATALOG}.records BY NAME "
-                        + record_select(source, recast_mapping(unit.header, "x.v"), "m"))
+        mapping, bad = text_mapping(unit.header)
+        files = {r: (n, str(f.path), len(unit.header)) for n, f, r in reads}
+        for number, data_file, _ in reads:
+            for line, why in unit.skipped.items():
+                found.skip(number, (str(data_file.path), line), why)
+        cur.execute(f"INSERT INTO {CATALOG}.records BY NAME " + record_select(source, mapping, "m", bad))
+        found.add_skipped(cur.execute(_REJECTS.format(*rejects)).fetchall(), files)
+        flagged = self._flagged(cur, [n for n, _, _ in reads])
+        if flagged:  # read those files again, typed, for where each value is
+            again = [r for n, _, r in reads if n in flagged]
+            _drop(cur, rejects)
+            cur.execute(f"CREATE OR REPLACE TEMP TABLE flowkit_typed_{index} AS SELECT * FROM "
+                        + read_csv_sql(again, unit.header, rejects, typed=True))
+            cur.execute(f"DROP TABLE flowkit_typed_{index}")
+            found.add_nulls(cur.execute(_REJECTS.format(*rejects)).fetchall(), files)
         found.unknown = {h for h in unit.header if field_of(h) is None}
         fields = {f.name for h in unit.header if (f := field_of(h))}
         self._store_rows(cur, unit.files, fields, found.unknown, unit.problem, found)
         return found
+
+    @staticmethod
+    def _flagged(cur: duckdb.DuckDBPyConnection, numbers: list[int]) -> set[int]:
+        """The files (by number) of which a record was stored with a value that is not a number."""
+        rows = cur.execute(f"SELECT DISTINCT {FILE_COLUMN} FROM {CATALOG}.records WHERE {BAD_COLUMN} AND "
+                           f"{FILE_COLUMN} BETWEEN ? AND ? AND list_contains(?, {FILE_COLUMN})",
+                           [min(numbers), max(numbers), numbers]).fetchall()
+        return {int(row[0]) for row in rows}
 
     @staticmethod
     def _store_rows(cur: duckdb.DuckDBPyConnection, files: list[tuple[int, DataFile]], fields: set[str],
@@ -229,6 +259,11 @@ class Ingest:
             self._done += files
             done = self._done
         self.progress(READING, done, self.total)
+
+
+def _drop(cur: duckdb.DuckDBPyConnection, tables: Sequence[str]) -> None:
+    for table in tables:
+        cur.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 def _dt(data_file: DataFile) -> tuple[str, str]:

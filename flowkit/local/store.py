@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from flowkit.local.columns import FILE_COLUMN, record_columns
 from flowkit.local.discover import STORE_FOLDER, DataFile
+from flowkit.local.interrupt import is_interrupt
 from flowkit.local.result import EngineError
 from flowkit.local.sqltext import first_line, quote_name, quote_text
 from flowkit.messages import Notify
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
     import duckdb
 
 STORE_FILE = "flowlogs.duckdb"
-STORE_VERSION = "1"  # raised whenever the tables change: an older store is rebuilt
+STORE_VERSION = "2"  # raised whenever the tables change: an older store is rebuilt
 CATALOG = "flowkit_store"
 LOCK_WAIT_SECONDS = 300.0
 _FILES_TABLE = {
@@ -158,6 +159,8 @@ class Store:
                 self.con.execute(f"ATTACH {quote_text(str(self.path))} AS {CATALOG}{mode}")
                 return None
             except duckdb.Error as err:
+                if is_interrupt(err):
+                    raise KeyboardInterrupt from None
                 if disk_full(err):
                     raise self.full() from None
                 if "lock" not in str(err).lower():
@@ -194,7 +197,9 @@ class Store:
             if not tables:
                 return None
             row = self.con.execute(f"SELECT value FROM {CATALOG}.meta WHERE key = 'version'").fetchone()
-        except duckdb.Error:
+        except duckdb.Error as err:
+            if is_interrupt(err):
+                raise KeyboardInterrupt from None
             return ""
         return str(row[0]) if row else ""
 

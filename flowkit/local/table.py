@@ -2,7 +2,8 @@
 
 The view is named like the Athena table (``"<database>"."<table>"``) and has every catalogue column
 plus ``aws_account``, ``aws_region`` and ``dt``, whatever fields each file holds, and only the records
-of the window's ``dt`` range (so the query reads only that part of the store).
+of the window's ``dt`` range (so the query reads only that part of the store). A query's rows go to a
+temporary table and are handed out from it in batches (:class:`~flowkit.local.result.RowStream`).
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from flowkit.local.columns import DT_DAY, DT_HOUR, IP_COLUMNS, PARTITIONS, table
 from flowkit.local.diagnostics import stored_summary
 from flowkit.local.discover import DataFile
 from flowkit.local.ingest import Ingest
+from flowkit.local.interrupt import Interrupts
 from flowkit.local.macros import MACROS
-from flowkit.local.result import EngineError, Result, python_value
+from flowkit.local.result import EngineError, RowStream
 from flowkit.local.sqltext import first_line, quote_name, quote_text
 from flowkit.local.store import CATALOG, Store, StoredFile, StoreFull, plan
 from flowkit.local.translate import translate
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
     import duckdb
 
 RUNNING = "running the query"
+RESULT_TABLE = "flowkit_result"
 
 
 class LocalTable:
@@ -41,6 +44,7 @@ class LocalTable:
 
         self.database, self.table = database, table
         self.notify, self.progress = notify, progress
+        self.interrupts = Interrupts()
         self.con: duckdb.DuckDBPyConnection = duckdb.connect()
         for statement in ("SET TimeZone = 'UTC'", "SET enable_progress_bar = false", *MACROS):
             self.con.execute(statement)
@@ -61,15 +65,17 @@ class LocalTable:
         """Bring the store up to date for the window's files and create the view of its ``dt`` range."""
         import duckdb
 
-        try:
-            read, stored = self._sync(found, window)
-        except StoreFull:
-            raise
-        except duckdb.Error as err:
-            if "No space left" in str(err):
-                raise self.store.full() from None
-            self.store.rebuild(first_line(err))
-            read, stored = self._sync(found, window)
+        with self.interrupts.using(self.con):
+            try:
+                read, stored = self._sync(found, window)
+            except StoreFull:
+                raise
+            except duckdb.Error as err:
+                self.interrupts.check(err)
+                if "No space left" in str(err):
+                    raise self.store.full() from None
+                self.store.rebuild(first_line(err))
+                read, stored = self._sync(found, window)
         rows = [stored[str(f.path)] for f in window if str(f.path) in stored]
         self.present = {name for r in rows for name in r.fields}
         self.skipped_lines = sum(r.skipped_lines for r in rows)
@@ -91,7 +97,8 @@ class LocalTable:
         self.store.drop(todo.drop)
         self.con.execute("SET preserve_insertion_order = false")
         try:
-            Ingest(self.store, self.progress, len(todo.read)).run(todo.read).report(self.notify)
+            ingest = Ingest(self.store, self.progress, len(todo.read), self.interrupts)
+            ingest.run(todo.read).report(self.notify)
         finally:
             self.con.execute("SET preserve_insertion_order = true")
         return {str(f.path) for f in todo.read}, self.store.stored()
@@ -105,30 +112,31 @@ class LocalTable:
         self.con.execute(f"CREATE VIEW {view} AS SELECT {', '.join(items)} FROM {CATALOG}.records "
                          f"WHERE {dt_column} BETWEEN {low} AND {high}")
 
-    def execute(self, athena_sql: str, values: Sequence[Any]) -> Result:
-        """Translate and run a rendered query."""
+    def execute(self, athena_sql: str, values: Sequence[Any]) -> int:
+        """Translate and run a rendered query into :data:`RESULT_TABLE`; how many rows it gave."""
         import duckdb
 
         duck_sql = translate(athena_sql, table_schema(self.database, self.table), IP_COLUMNS)
         self.progress(RUNNING, 0, None)
-        try:
-            self.con.execute(f"CREATE TEMP TABLE flowkit_result AS {duck_sql}", list(values))
-        except duckdb.Error as err:
-            raise EngineError(f"DuckDB could not run the query: {first_line(err)}", status=1) from None
-        result = self._fetch("flowkit_result")
-        result.skipped_lines, result.null_values = self.skipped_lines, self.null_values
-        return result
+        with self.interrupts.using(self.con):
+            try:
+                self.con.execute(f"CREATE TEMP TABLE {RESULT_TABLE} AS {duck_sql}", list(values))
+                counted = self.con.execute(f"SELECT count(*) FROM {RESULT_TABLE}").fetchone()
+            except duckdb.Error as err:
+                self.interrupts.check(err)
+                raise EngineError(f"DuckDB could not run the query: {first_line(err)}", status=1) from None
+        return int(counted[0]) if counted else 0
 
-    def _fetch(self, name: str) -> Result:
-        """The rows of a table as Python values; timestamps as ISO-8601 UTC text, written by DuckDB."""
-        described = self.con.execute(f"DESCRIBE {name}").fetchall()
+    def stream(self, total: int) -> RowStream:
+        """The rows of :data:`RESULT_TABLE` as plain Python values, a batch at a time; timestamps as
+        ISO-8601 UTC text, written by DuckDB."""
+        described = self.con.execute(f"DESCRIBE {RESULT_TABLE}").fetchall()
         columns = [str(row[0]) for row in described]
-        items = [_as_plain(quote_name(column), str(kind).upper()) for column, kind, *_ in described]
-        rows = self.con.execute(f"SELECT {', '.join(items)} FROM {name}").fetchall()
         kinds = [str(kind).upper() for _, kind, *_ in described]
-        if all(kind in _PLAIN or kind.startswith("TIMESTAMP") for kind in kinds):
-            return Result(columns, rows)  # DuckDB gives these as plain Python values already
-        return Result(columns, [tuple(python_value(v) for v in row) for row in rows])
+        items = [_as_plain(quote_name(column), kind) for column, kind in zip(columns, kinds, strict=True)]
+        cursor = self.con.execute(f"SELECT {', '.join(items)} FROM {RESULT_TABLE}")
+        plain = all(kind in _PLAIN or kind.startswith("TIMESTAMP") for kind in kinds)
+        return RowStream(columns, cursor, total, plain)
 
 
 def _as_plain(column: str, kind: str) -> str:

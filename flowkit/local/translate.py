@@ -17,6 +17,9 @@ wrong for the catalogue:
   is typed against the table schema first so sqlglot emits a truncating division.
 - ``format(fmt, ...)`` (Java-style) becomes DuckDB's ``printf``; ``slice(a, start, length)`` becomes
   ``array_slice(a, start, start + length - 1)``.
+- aggregates over no rows: Trino's ``count_if`` gives 0, DuckDB's NULL, so it is wrapped in
+  ``coalesce(..., 0)``. The other aggregates a saved query may call agree already (``count`` and
+  ``approx_distinct`` 0; ``sum``, ``min``, ``max``, ``avg`` and ``array_agg`` NULL).
 Anything else with an IP type (other casts to IPADDRESS/IPPREFIX, ordering comparisons, ``is_subnet_of``)
 is refused. ``SELECT *`` from the table leaves the value columns out.
 """
@@ -207,6 +210,9 @@ def _rewrite_functions(tree: Expr) -> Expr:
     from sqlglot import exp
 
     def visit(node: Expr) -> Expr:
+        aggregate = node.this if isinstance(node, exp.Window) else node
+        if isinstance(aggregate, exp.CountIf):  # the whole window, or the bare aggregate
+            return exp.Coalesce(this=node.copy(), expressions=[exp.Literal.number(0)])
         if isinstance(node, exp.Format):
             args = [node.this.copy(), *(a.copy() for a in node.expressions)]
             return exp.Anonymous(this="printf", expressions=args)

@@ -15,9 +15,18 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 
 from flowkit import catalogue
-from flowkit.layout import ACCOUNT_COLUMN, PARTITION_SLACK, REGION_COLUMN, TIME_COLUMN, Layout, to_utc
-from flowkit.queries.library import load_catalogue
+from flowkit.layout import (
+    ACCOUNT_COLUMN,
+    PARTITION_SLACK,
+    REGION_COLUMN,
+    TIME_COLUMN,
+    Layout,
+    to_utc,
+    transit_layout,
+)
+from flowkit.queries.library import load_all
 from flowkit.queries.params import Param, QueryError
+from flowkit.queries.tables import TRANSIT, VPC, TableKind
 from flowkit.queries.template import ENV, QueryTemplate
 
 if TYPE_CHECKING:
@@ -35,6 +44,7 @@ class RenderContext:
     fields: tuple[catalogue.Field, ...]
     layout: Layout
     lookback_days: int = 7
+    kind: TableKind = VPC  # which table's templates it renders
 
     @property
     def field_names(self) -> frozenset[str]:
@@ -52,14 +62,33 @@ class RenderedQuery:
 
 
 def context_for(settings: Settings) -> RenderContext:
+    """The VPC flow logs' table of an investigation."""
     return RenderContext(settings.database_name, settings.table_name, settings.fields, settings.layout,
                          settings.lookback_days)
 
 
+def transit_context_for(settings: Settings) -> RenderContext:
+    """The transit gateway flow logs' table: every transit gateway field, under their own key prefix."""
+    return RenderContext(settings.database_name, settings.transit_table_name, catalogue.TRANSIT.fields,
+                         transit_layout(settings.layout), settings.lookback_days, TRANSIT)
+
+
+def contexts_for(settings: Settings) -> tuple[RenderContext, ...]:
+    """Every table the investigation deploys: the VPC one, and the transit gateway one if it captures any."""
+    if settings.has_transit_gateways:
+        return context_for(settings), transit_context_for(settings)
+    return (context_for(settings),)
+
+
+def context_of(template: QueryTemplate, settings: Settings) -> RenderContext:
+    """The table ``template`` reads, as the settings describe it."""
+    return transit_context_for(settings) if template.table == TRANSIT else context_for(settings)
+
+
 def is_available(template: QueryTemplate, ctx: RenderContext) -> bool:
-    """True when the table has every field the template needs."""
+    """True when the template reads this kind of table and the table has every field it needs."""
     present = ctx.field_names
-    return all(f in present for f in template.fields)
+    return template.table == ctx.kind and all(f in present for f in template.fields)
 
 
 def quote_identifier(name: str) -> str:
@@ -154,9 +183,10 @@ def render_all(
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> list[RenderedQuery]:
-    """Every available template rendered for one table (templates needing absent fields are skipped)."""
+    """Every available template rendered for one table (templates of another table, or needing absent
+    fields, are skipped)."""
     ctx = settings_or_ctx if isinstance(settings_or_ctx, RenderContext) else context_for(settings_or_ctx)
-    pool = load_catalogue() if templates is None else templates
+    pool = load_all() if templates is None else templates
     return [
         RenderedQuery(t.name, t.description, render(t, ctx, since, until), t.params)
         for t in pool

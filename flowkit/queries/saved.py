@@ -7,11 +7,14 @@ only loops over :func:`saved_queries`.
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from flowkit.queries.library import load_catalogue
+from flowkit.queries.library import load_all
 from flowkit.queries.params import QueryError
 from flowkit.queries.render import RenderContext, render_all
+from flowkit.queries.tables import VPC, TableKind
 
 MAX_NAMED_QUERY_NAME = 128
 
@@ -24,6 +27,7 @@ class SavedQuery:
     name: str
     description: str
     sql: str
+    table: TableKind = VPC  # the table it reads
 
 
 def named_query_name(investigation: str, query_name: str) -> str:
@@ -35,19 +39,29 @@ def named_query_name(investigation: str, query_name: str) -> str:
     return full[: MAX_NAMED_QUERY_NAME - 9].rstrip("-") + "-" + digest
 
 
-def saved_queries(ctx: RenderContext, investigation: str, *, validate: bool = True) -> list[SavedQuery]:
-    """Every template the table's fields allow, rendered and checked; QueryError lists every problem.
+def saved_queries(tables: RenderContext | Sequence[RenderContext], investigation: str, *,
+                  validate: bool = True) -> list[SavedQuery]:
+    """Every template each table's fields allow, rendered and checked; QueryError lists every problem.
 
-    ``validate=False`` skips the checks (they need the Trino grammar, which only the CDK extra installs):
-    for comparing with what a deployment already holds (``flowlogs doctor``).
+    ``tables`` is one table or several (:func:`~flowkit.queries.render.contexts_for`: the VPC table and
+    the transit gateway one). ``validate=False`` skips the checks (they need the Trino grammar, which
+    only the CDK extra installs): for comparing with what a deployment already holds (``flowlogs doctor``).
     """
-    rendered = render_all(ctx, templates=load_catalogue())
-    if validate:
-        # sqlglot and the Trino grammar: deploy time only
-        from flowkit.queries.checks import validate_rendered
+    contexts = (tables,) if isinstance(tables, RenderContext) else tuple(tables)
+    templates = load_all()
+    found: list[SavedQuery] = []
+    problems: list[str] = []
+    for ctx in contexts:
+        rendered = render_all(ctx, templates=templates)
+        if validate:
+            # sqlglot and the Trino grammar: deploy time only
+            from flowkit.queries.checks import validate_rendered
 
-        problems = validate_rendered(rendered, ctx)
-        if problems:
-            raise QueryError(problems)
-    return [SavedQuery(r.name, named_query_name(investigation, r.name), r.description, r.sql)
-            for r in rendered]
+            problems += validate_rendered(rendered, ctx)
+        found += [SavedQuery(r.name, named_query_name(investigation, r.name), r.description, r.sql, ctx.kind)
+                  for r in rendered]
+    problems += [f"query '{name}': name is used by queries of {count} tables"
+                 for name, count in Counter(q.key for q in found).items() if count > 1]
+    if problems:
+        raise QueryError(problems)
+    return found

@@ -4,7 +4,7 @@ Each ``sql/<name>.sql`` file starts with a header of SQL comments, then a Jinja2
 
     -- name: flows-to-host-port
     -- description: Every flow to one address and port over one protocol.
-    --   Indented comment lines continue the description (or the parameter above them).
+    --   Indented comment lines continue the description (or the fields or parameter above them).
     -- fields: dstaddr dstport protocol
     -- param: address ip  Destination IP address, e.g. 10.0.1.25
     -- param: port int(0..65535)  Destination port, e.g. 443
@@ -12,8 +12,9 @@ Each ``sql/<name>.sql`` file starts with a header of SQL comments, then a Jinja2
     SELECT ... FROM {{ database }}.{{ table }} WHERE {{ window }} AND dstaddr = {{ p.address }} ...
 
 Header keys: ``name`` (must equal the file name without ``.sql``), ``description``, ``fields``
-(hyphenated flow log fields the query needs besides ``start`` and ``log-status``, which every table
-has), any number of ``param`` lines (kinds: string, int, ip, cidr, port_list; ``int`` may carry an
+(hyphenated flow log fields of the template's table the query needs besides ``start`` and
+``log-status``, which every table has; :mod:`flowkit.queries.tables` says which table), any number
+of ``param`` lines (kinds: string, int, ip, cidr, port_list; ``int`` may carry an
 inclusive range). ``{{ p.<name> }}`` renders ``?``; parameters must be used once each, in header
 order, because Athena binds ``?`` positionally.
 """
@@ -26,8 +27,8 @@ from pathlib import Path
 
 import jinja2
 
-from flowkit import catalogue
 from flowkit.queries.params import MAX_PARAMS, PARAM_KINDS, Param, QueryError, coerce_value
+from flowkit.queries.tables import CATALOGUES, VPC, TableKind
 
 _NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 _PARAM_NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -52,6 +53,7 @@ class QueryTemplate:
     params: tuple[Param, ...]
     path: Path
     body: str = field(default="", repr=False, compare=False)
+    table: TableKind = VPC  # the table it reads
 
 
 
@@ -92,8 +94,8 @@ def _parse_param(text: str, where: str) -> Param:
     return param
 
 
-def parse_template(path: Path, text: str | None = None) -> QueryTemplate:
-    """Parse one template file strictly; any problem raises QueryError naming the file."""
+def parse_template(path: Path, text: str | None = None, table: TableKind = VPC) -> QueryTemplate:
+    """Parse one template of ``table`` strictly; any problem raises QueryError naming the file."""
     where = str(path)
     if text is None:
         try:
@@ -114,8 +116,8 @@ def parse_template(path: Path, text: str | None = None) -> QueryTemplate:
         if cont and last_key:
             if last_key == "param":
                 param_texts[-1] += " " + cont[1].strip()
-            elif last_key == "description":
-                values["description"] = (values["description"] + " " + cont[1].strip()).strip()
+            elif last_key in ("description", "fields"):
+                values[last_key] = (values[last_key] + " " + cont[1].strip()).strip()
             else:
                 raise QueryError(f"{where}:{lineno}: continuation line after '{last_key}:'")
             continue
@@ -147,9 +149,11 @@ def parse_template(path: Path, text: str | None = None) -> QueryTemplate:
     if not values["description"]:
         raise QueryError(f"{where}: empty description")
     field_names = tuple(values["fields"].split())
-    unknown = [f for f in field_names if f not in catalogue.BY_NAME]
+    fields_of_table = CATALOGUES[table]
+    unknown = [f for f in field_names if f not in fields_of_table.by_name]
     if unknown:
-        raise QueryError(f"{where}: unknown field(s) {', '.join(unknown)} (use hyphenated flow log names)")
+        raise QueryError(f"{where}: unknown field(s) {', '.join(unknown)} (use hyphenated "
+                         f"{fields_of_table.title} flow log names)")
     if len(set(field_names)) != len(field_names):
         raise QueryError(f"{where}: duplicate field in 'fields:'")
     for ptext in param_texts:
@@ -166,4 +170,4 @@ def parse_template(path: Path, text: str | None = None) -> QueryTemplate:
         ENV.parse(body)
     except jinja2.TemplateSyntaxError as err:
         raise QueryError(f"{where}: template syntax error at body line {err.lineno}: {err.message}") from None
-    return QueryTemplate(name, values["description"], field_names, tuple(params), path, body)
+    return QueryTemplate(name, values["description"], field_names, tuple(params), path, body, table)

@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 from flowkit.errors import FAILED, KitError
 from flowkit.report.cells import number
-from flowkit.report.specs import REPORTS, ReportSpec
+from flowkit.report.specs import REPORTS, TRANSIT_REPORTS, ReportSpec
 
 
 class ReportError(KitError):
@@ -72,22 +72,30 @@ class ReportData:
 
 def build_report(run: Runner, *, since: datetime | None, until: datetime | None, source_label: str,
                  generated_at: datetime, title: str = "VPC Flow Logs report",
-                 reports: Sequence[ReportSpec] = REPORTS) -> ReportData:
+                 reports: Sequence[ReportSpec] = REPORTS, transit: Runner | None = None) -> ReportData:
     """Run every report's saved query through ``run`` and collect the results.
 
-    ``since``/``until`` are only shown on the page: ``run`` must already apply that window.
+    ``since``/``until`` are only shown on the page: ``run`` must already apply that window. ``transit``
+    runs the transit gateway table's reports; their section is shown when one of them has rows.
     """
-    sections = []
-    for spec in reports:
-        result = run(spec.query, dict(spec.params))
-        columns = tuple(result.columns)
-        rows = tuple(tuple(row) for row in result.rows)
-        for row in rows:
-            if len(row) != len(columns):
-                raise ReportError(f"query '{spec.query}' returned a row of {len(row)} values for "
-                                  f"{len(columns)} columns")
-        sections.append(Section(spec, columns, rows, _notes(result)))
-    return ReportData(title, since, until, source_label, generated_at, _summary(sections), tuple(sections))
+    sections = [_section(run, spec) for spec in reports]
+    summary = _summary(sections)
+    if transit is not None:
+        extra = [_section(transit, spec) for spec in TRANSIT_REPORTS]
+        if any(section.rows for section in extra):
+            sections += extra
+    return ReportData(title, since, until, source_label, generated_at, summary, tuple(sections))
+
+
+def _section(run: Runner, spec: ReportSpec) -> Section:
+    result = run(spec.query, dict(spec.params))
+    columns = tuple(result.columns)
+    rows = tuple(tuple(row) for row in result.rows)
+    for row in rows:
+        if len(row) != len(columns):
+            raise ReportError(f"query '{spec.query}' returned a row of {len(row)} values for "
+                              f"{len(columns)} columns")
+    return Section(spec, columns, rows, _notes(result))
 
 
 def _notes(result: ResultLike) -> tuple[str, ...]:

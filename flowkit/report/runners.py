@@ -24,7 +24,7 @@ def local_runner(logs_dir: Path, ctx: RenderContext, *, since: datetime | None, 
     """``run`` for :func:`build_report` over local files with the DuckDB engine."""
     from flowkit import local, queries
 
-    templates = queries.load_catalogue()
+    templates = queries.load_all()
     window = local.Window(since, until)
 
     def run(name: str, params: dict[str, str]) -> ResultLike:
@@ -39,7 +39,7 @@ def athena_runner(session: Any, deployed: Deployed, ctx: RenderContext, *, since
     from flowkit import queries
     from flowkit.aws import athena
 
-    templates = queries.load_catalogue()
+    templates = queries.load_all()
 
     def run(name: str, params: dict[str, str]) -> ResultLike:
         return athena.run_saved(session, deployed, queries.find(name, templates), params, ctx, since=since,

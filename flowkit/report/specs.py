@@ -1,4 +1,8 @@
-"""What the report shows: one :class:`ReportSpec` per saved query, in page order, and column headings."""
+"""What the report shows: one :class:`ReportSpec` per saved query, in page order, and column headings.
+
+``REPORTS`` read the VPC flow logs' table; ``TRANSIT_REPORTS`` the transit gateway flow logs' one, shown
+when that table has records in the window.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,10 @@ HEADINGS = {"srcaddr": "Source address", "dstaddr": "Destination address", "srcp
             "dstport": "Destination port", "protocol": "Protocol", "action": "Action",
             "interface_id": "Network interface", "hour_utc": "Hour (UTC)", "flows": "Flows",
             "rejected_flows": "Rejected flows", "bytes": "Bytes", "packets": "Packets", "share": "Share",
-            "distinct_ports": "Distinct ports"}
+            "distinct_ports": "Distinct ports", "src_vpc": "Source VPC", "dst_vpc": "Destination VPC",
+            "flow_direction": "Direction", "tgw_attachment_id": "Attachment", "tgw_id": "Transit gateway",
+            "reason": "Reason", "packets_lost": "Packets lost", "ingress_bytes": "Bytes in",
+            "egress_bytes": "Bytes out"}
 
 
 @dataclass(frozen=True)
@@ -32,6 +39,7 @@ class ReportSpec:
 
 
 REJECTED, VOLUME, HUNTING = "Rejected traffic", "Traffic volume", "Who to look at"
+TRANSIT = "Transit gateways"
 RED, ORANGE = charts.ACTION_COLOURS["REJECT"], charts.PALETTE[1]
 REPORTS: tuple[ReportSpec, ...] = (
     ReportSpec("accept-reject-ratio", "Accepted vs rejected flows",
@@ -65,6 +73,24 @@ REPORTS: tuple[ReportSpec, ...] = (
     ReportSpec("ssh-rdp-traffic", "SSH and RDP traffic",
                "Flows to destination ports 22 (SSH) and 3389 (RDP): who logs in remotely, or tries to.",
                "bars", "flows", ("srcaddr", "dstaddr", "dstport", "action"), HUNTING),
+)
+
+
+TRANSIT_REPORTS: tuple[ReportSpec, ...] = (
+    ReportSpec("tgw-vpc-to-vpc", "Traffic between VPCs through the transit gateway",
+               "Bytes per source and destination VPC and direction ('-': a VPN, Direct Connect or peering "
+               "side); a flow through two captured attachments counts once per direction.", "bars", "bytes",
+               ("src_vpc", "dst_vpc", "flow_direction"), TRANSIT),
+    ReportSpec("tgw-top-attachments", "Busiest transit gateway attachments",
+               "The attachments that moved the most bytes, in and out.", "bars", "bytes",
+               ("tgw_attachment_id",), TRANSIT),
+    ReportSpec("tgw-bytes-per-hour", "Transit gateway bytes per hour",
+               "Bytes per attachment by the UTC hour in which each flow started.", "timeline", "bytes",
+               ("hour_utc", "tgw_attachment_id"), TRANSIT),
+    ReportSpec("tgw-packets-lost", "Packets the transit gateway lost",
+               "Lost packets per attachment and reason: no route, a blackhole route, too large for the MTU, "
+               "time to live expired.", "bars", "packets_lost", ("tgw_attachment_id", "reason"), TRANSIT,
+               RED),
 )
 
 

@@ -22,6 +22,8 @@ from flowkit.settings.schedule import ScheduleSettings
 from flowkit.settings.storage import StorageSettings
 
 INVESTIGATION = re.compile(r"^[a-z][a-z0-9-]{0,22}[a-z0-9]$|^[a-z]$")
+TARGET_KEYS = "settings 'vpc_ids', 'subnet_ids', 'eni_ids', 'tgw_ids', 'tgw_attachment_ids', 'targets'"
+TRANSIT_SUFFIX = "_tgw"  # the transit gateway table is named after the VPC one
 
 __all__ = ["INVESTIGATION", "Settings", "SettingsError", "stack_name"]
 
@@ -40,12 +42,10 @@ class Settings(ScheduleSettings, CloudWatchSettings, AccountSettings, AnalyticsS
     def _across_parts(self) -> Settings:
         every_id = self.target_ids + [i for ids in self.targets.values() for i in ids.target_ids]
         if not every_id:
-            raise ValueError("settings 'vpc_ids', 'subnet_ids', 'eni_ids', 'targets': no flow log target; "
-                             "set at least one id")
+            raise ValueError(f"{TARGET_KEYS}: no flow log target; set at least one id")
         twice = sorted(i for i, n in Counter(every_id).items() if n > 1)
         if twice:
-            raise ValueError("settings 'vpc_ids', 'subnet_ids', 'eni_ids', 'targets': listed more than once: "
-                             + ", ".join(twice))
+            raise ValueError(f"{TARGET_KEYS}: listed more than once: " + ", ".join(twice))
         for where in self.target_environments:
             problem = self.outside(where)
             if problem:
@@ -59,7 +59,29 @@ class Settings(ScheduleSettings, CloudWatchSettings, AccountSettings, AnalyticsS
             raise ValueError(f"setting 'report_lookback_days': a report would cover {self.report_days} days, "
                              f"more than log_retention_days ({self.log_retention_days}) keeps the logs")
         check_destination(self)  # settings the destination cannot use: one line each
+        if self.has_transit_gateways:
+            self._check_transit()
         return self
+
+    def _check_transit(self) -> None:
+        """What transit gateway flow logs cannot do (AWS refuses it, or the kit has no table for it)."""
+        what = "transit gateway flow logs (tgw_ids, tgw_attachment_ids)"
+        if self.traffic_type != "ALL":
+            raise ValueError(f"setting 'traffic_type' = \"{self.traffic_type}\": {what} record all traffic "
+                             "and AWS accepts no traffic type for them; set ALL, or capture the transit "
+                             "gateways in an investigation of their own")
+        if self.aggregation_seconds != 60:
+            raise ValueError(f"setting 'aggregation_seconds' = {self.aggregation_seconds}: {what} aggregate "
+                             "over 60 seconds only; set 60, or capture the transit gateways in an "
+                             "investigation of their own")
+        if not self.to_s3:
+            raise ValueError(f"setting 'destination' = \"{self.destination}\": {what} go to the bucket (they "
+                             "have a table of their own); set 's3' or 'both'")
+
+    @property
+    def has_transit_gateways(self) -> bool:
+        """Whether any transit gateway or attachment is captured (here or in ``targets``)."""
+        return bool(self.transit_ids or any(ids.transit_ids for ids in self.targets.values()))
 
     @property
     def database_name(self) -> str:
@@ -68,6 +90,11 @@ class Settings(ScheduleSettings, CloudWatchSettings, AccountSettings, AnalyticsS
     @property
     def table_name(self) -> str:
         return self.table or "flow_logs"
+
+    @property
+    def transit_table_name(self) -> str:
+        """The transit gateway flow logs' table, beside the VPC one: ``flow_logs_tgw``."""
+        return self.table_name + TRANSIT_SUFFIX
 
     @property
     def workgroup_name(self) -> str:

@@ -5,7 +5,7 @@ resource's logical id: deployed investigations update in place.
 """
 
 from stacks.constructs.evidence_key import EvidenceKey
-from stacks.constructs.flow_log import FlowLog, ResourceType, TrafficType
+from stacks.constructs.flow_log import TRANSIT_RESOURCE_TYPES, FlowLog, ResourceType, TrafficType
 from stacks.constructs.glue_database import FlowLogDatabase
 from stacks.constructs.glue_table import FlowLogTable
 from stacks.constructs.log_bucket import LogBucket
@@ -15,6 +15,7 @@ from stacks.constructs.scheduled_report import ScheduledReport
 from stacks.constructs.workgroup import QueryWorkGroup
 
 __all__ = [
+    "TRANSIT_RESOURCE_TYPES",
     "EvidenceKey",
     "FlowLog",
     "FlowLogDatabase",

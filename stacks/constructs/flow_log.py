@@ -1,8 +1,8 @@
-"""One VPC flow log to S3 with the DestinationOptions CloudFormation accepts (see aws-cdk#25432)."""
+"""One flow log to S3 with the DestinationOptions CloudFormation accepts (see aws-cdk#25432)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 from aws_cdk import CfnTag
@@ -12,11 +12,22 @@ from constructs import Construct, IDependable
 from flowkit import catalogue
 from flowkit.layout import Layout
 
-ResourceType = Literal["VPC", "Subnet", "NetworkInterface"]
+ResourceType = Literal["VPC", "Subnet", "NetworkInterface", "TransitGateway", "TransitGatewayAttachment"]
 TrafficType = Literal["ALL", "ACCEPT", "REJECT"]
+# Transit gateway flow logs: no traffic type (AWS refuses one), aggregation over 60 seconds only.
+TRANSIT_RESOURCE_TYPES: frozenset[str] = frozenset({"TransitGateway", "TransitGatewayAttachment"})
+TRANSIT_AGGREGATION_SECONDS = 60
 
 # DestinationOptions.FileFormat values CloudFormation accepts for each file format.
 FILE_FORMATS: dict[str, str] = {"text": "plain-text", "parquet": "parquet"}
+
+
+def tag_field_specifications(
+    tag_keys: Mapping[str, Sequence[str]],
+) -> list[ec2.CfnFlowLog.TagFieldSpecificationProperty]:
+    """``TagFieldSpecifications``: per resource type the tag keys whose values fill the tag fields."""
+    return [ec2.CfnFlowLog.TagFieldSpecificationProperty(resource_type=kind, tag_keys=list(tag_keys[kind]))
+            for kind in catalogue.TAG_RESOURCE_TYPES if kind in tag_keys]
 
 
 def destination_options(layout: Layout) -> dict[str, Any]:
@@ -29,11 +40,13 @@ def destination_options(layout: Layout) -> dict[str, Any]:
 
 
 class FlowLog(Construct):
-    """The L1 flow log of one VPC, subnet or network interface is the child ``Default``.
+    """The L1 flow log of one VPC, subnet, network interface, transit gateway or attachment is the child
+    ``Default``.
 
     It delivers to ``bucket_arn`` (in this or another account) and waits for ``delivery_policy``
     (across stacks: a stack dependency), so ``cdk destroy`` removes the flow log before the bucket is
-    emptied.
+    emptied. Transit gateways and attachments take no ``traffic_type`` and aggregate over 60 seconds;
+    ``tag_keys`` (resource type to one or two tag keys) fill the tag fields of a VPC flow log.
     """
 
     def __init__(
@@ -48,10 +61,15 @@ class FlowLog(Construct):
         delivery_policy: IDependable,
         layout: Layout,
         fields: Sequence[catalogue.Field],
-        traffic_type: TrafficType,
+        traffic_type: TrafficType | None,
         aggregation_seconds: int,
+        tag_keys: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
+        transit = resource_type in TRANSIT_RESOURCE_TYPES
+        if transit and (traffic_type is not None or aggregation_seconds != TRANSIT_AGGREGATION_SECONDS):
+            raise ValueError(f"{resource_id}: a transit gateway flow log takes no traffic type and "
+                             f"aggregates over {TRANSIT_AGGREGATION_SECONDS} seconds")
         destination = bucket_arn
         if layout.key_prefix:
             destination = f"{destination}/{layout.key_prefix}"
@@ -66,6 +84,7 @@ class FlowLog(Construct):
             max_aggregation_interval=aggregation_seconds,
             log_format=catalogue.log_format(fields),
             destination_options=destination_options(layout),
+            tag_field_specifications=tag_field_specifications(tag_keys) if tag_keys else None,
             tags=[CfnTag(key="Name", value=f"{investigation}-{resource_id}")],
         )
         self.resource.node.add_dependency(delivery_policy)

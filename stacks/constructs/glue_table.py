@@ -68,7 +68,7 @@ class FlowLogTable(Construct):
     """The L1 table is the child ``Default``; it projects ``projected_days`` back from now.
 
     ``accounts`` and ``regions`` are the projected values of the account and region partitions
-    (default: the stack's own account and region).
+    (default: the stack's own account and region); ``title`` names the flow logs (VPC, transit gateway).
     """
 
     def __init__(
@@ -84,6 +84,7 @@ class FlowLogTable(Construct):
         projected_days: int,
         accounts: Sequence[str] = (Aws.ACCOUNT_ID,),
         regions: Sequence[str] = (Aws.REGION,),
+        title: str = "VPC",
     ) -> None:
         super().__init__(scope, construct_id)
         self.name = name
@@ -96,7 +97,7 @@ class FlowLogTable(Construct):
             database_name=database.name,
             table_input=glue.CfnTable.TableInputProperty(
                 name=name,
-                description=f"VPC flow logs ({layout.file_format}) delivered to {layout.root}",
+                description=f"{title} flow logs ({layout.file_format}) delivered to {layout.root}",
                 table_type="EXTERNAL_TABLE",
                 partition_keys=[glue.CfnTable.ColumnProperty(name=column, type="string")
                                 for column in PARTITION_COLUMNS],

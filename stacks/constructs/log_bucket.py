@@ -44,7 +44,8 @@ class LogBucket(Construct):
     """The bucket flow logs are delivered to and Athena reads from; the L2 bucket is the child ``Default``.
 
     ``removal_policy`` DESTROY empties the bucket on delete; RETAIN keeps it and its TLS-only policy.
-    ``sources`` are the accounts (or organisation) and regions whose flow logs may be delivered.
+    ``sources`` are the accounts (or organisation) and regions whose flow logs may be delivered, in
+    ``layout`` and, when transit gateways are captured, in ``transit`` (their own key prefix).
     """
 
     def __init__(
@@ -58,6 +59,7 @@ class LogBucket(Construct):
         encryption_key: kms.IKey | None = None,
         sources: DeliverySources = DEPLOYING,
         reports_expiry_days: int | None = None,
+        transit: Layout | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         destroy = removal_policy == RemovalPolicy.DESTROY
@@ -74,12 +76,14 @@ class LogBucket(Construct):
             auto_delete_objects=destroy,
             lifecycle_rules=[
                 _expiry("expire-flow-logs", layout.root, retention_days),
+                *([_expiry("expire-transit-gateway-flow-logs", transit.root, retention_days)]
+                  if transit else []),
                 _expiry("expire-athena-results", RESULTS_PREFIX, RESULTS_EXPIRY_DAYS),
                 *([_expiry("expire-reports", REPORTS_PREFIX, reports_expiry_days)]  # the scheduled report's
                   if reports_expiry_days else []),
             ],
         )
-        self._add_delivery_policy(layout, sources)
+        self._add_delivery_policy([layout, *([transit] if transit else [])], sources)
         if destroy:
             drop_redundant_depends_on(Stack.of(self))
         assert self.bucket.policy is not None  # created by enforce_ssl
@@ -97,7 +101,7 @@ class LogBucket(Construct):
             Acknowledgment(id="AwsSolutions::AwsSolutions-S1", reason=S1_REASON)
         )
 
-    def _add_delivery_policy(self, layout: Layout, sources: DeliverySources) -> None:
+    def _add_delivery_policy(self, layouts: list[Layout], sources: DeliverySources) -> None:
         """The delivery policy the VPC user guide prescribes, owned by the kit (EC2 would overwrite it)."""
         conditions = delivery_conditions(sources)
         self.bucket.add_to_resource_policy(
@@ -105,7 +109,8 @@ class LogBucket(Construct):
                 sid="AWSLogDeliveryWrite",
                 principals=[iam.ServicePrincipal(DELIVERY_SERVICE)],
                 actions=["s3:PutObject"],
-                resources=[self.bucket.arn_for_objects(layout.account_prefix(sources.account_folder) + "*")],
+                resources=[self.bucket.arn_for_objects(layout.account_prefix(sources.account_folder) + "*")
+                           for layout in layouts],
                 conditions={
                     "StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control",
                                      **conditions["StringEquals"]},

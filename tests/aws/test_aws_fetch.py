@@ -135,6 +135,11 @@ def check_window(s3: Any, keys: list[tuple[str, datetime]], layout: Layout, wind
     assert (summary.downloaded, summary.skipped, summary.failed) == (len(expected), 0, [])
     assert summary.bytes_downloaded == sum(len(body(k)) for k in expected)
     assert summary.accounts == list(ACCOUNTS) and summary.regions == list(REGIONS)
+    # the transit gateway flow logs' folder (the kit delivers them to transit-gateway/ after the
+    # prefix) is listed once, holds nothing here, and nothing below it is listed
+    transit_root = (f"{prefix}/" if prefix else "") + "transit-gateway/AWSLogs/"
+    assert [c["Prefix"] for c in calls if c["Prefix"].startswith(transit_root)] == [transit_root]
+    calls = [c for c in calls if not c["Prefix"].startswith(transit_root)]
     # 1 listing for accounts, 1 per account for regions, 1 per account, region and time folder.
     folders = hourly_folders if hourly else daily_folders
     assert len(calls) == 1 + len(ACCOUNTS) + len(ACCOUNTS) * len(REGIONS) * folders
@@ -156,8 +161,26 @@ def test_given_accounts_and_regions_are_not_discovered(mocked: boto3.Session, tm
     expected = {k for k, when in keys if f"/{ACCOUNTS[1]}/vpcflowlogs/us-east-1/" in k
                 and in_window(when, True, since, until)}
     assert local_files(tmp_path) == expected
-    assert len(calls) == hourly_folders
+    assert len(calls) == hourly_folders + 1  # and the one listing of the transit gateway folder
     assert summary.downloaded == len(expected)
+
+
+def test_transit_gateway_files_come_along(mocked: boto3.Session, tmp_path: Path) -> None:
+    """Files under the transit gateway folder are fetched with the VPC ones, in their own layout."""
+    s3 = mocked.client("s3")
+    keys = populate(s3, "parquet", "team/flows", True, True)
+    transit = [(object_key("parquet", "team/flows/transit-gateway", True, True, ACCOUNTS[0], REGIONS[1], when,
+                           500 + n), when) for n, when in enumerate(STAMPS)]
+    for key, _ in transit:
+        s3.put_object(Bucket=BUCKET, Key=key, Body=body(key))
+    since, until, _, _ = WINDOWS["evening"]
+    summary = fetch.fetch(s3, BUCKET, Layout("parquet", True, True, "team/flows"), since, until, tmp_path)
+    wanted = {key for key, when in keys + transit if in_window(when, True, since, until)}
+    assert local_files(tmp_path) == wanted
+    assert any(key.startswith("team/flows/transit-gateway/AWSLogs/") for key in wanted)
+    assert summary.downloaded == summary.objects == len(wanted)
+    dry = fetch.survey(s3, BUCKET, Layout("parquet", True, True, "team/flows"), since, until)
+    assert dry.objects == len(wanted)
 
 
 def run_fetch(s3: Any, out: Path, **kwargs: Any) -> fetch.FetchSummary:

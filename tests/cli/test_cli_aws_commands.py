@@ -250,8 +250,11 @@ def test_fetch_copies_the_window_in_the_same_layout(hooks: Hooks, original: Path
     assert local_files(out) == expected
     assert f"downloaded {len(expected)} file(s)" in result.stderr
     assert result.stdout == ""
-    # only the window's folders were listed, never the whole bucket or an account's whole tree
+    # only the window's folders were listed, never the whole bucket or an account's whole tree (and the
+    # transit gateway flow logs' folder once, empty here)
     listed = [p["Prefix"] for p in hooks.requests("s3.ListObjectsV2")]
+    assert listed.count("transit-gateway/AWSLogs/") == 1
+    listed.remove("transit-gateway/AWSLogs/")
     assert listed and all(p.count("/") in (1, 3, 8) for p in listed), listed
 
     again = flowlogs("fetch", *where, *FETCH_WINDOW, "--out", str(out))
@@ -346,3 +349,16 @@ def test_report_athena_runs_every_report_in_the_workgroup(hooks: Hooks, tmp_path
     html = out.read_text(encoding="utf-8")
     assert "Amazon Athena workgroup team-wg in us-east-1" in html
     assert "2024-05-01 00:00 UTC to 2024-05-02 00:00 UTC" in html
+
+
+def test_report_athena_adds_the_transit_gateway_queries_when_the_settings_capture_them(
+        hooks: Hooks, tmp_path: Path) -> None:
+    boto3.client("athena", region_name=REGION).create_work_group(Name="team-wg")
+    out = tmp_path / "report.html"
+    result = flowlogs("-c", "tgw_ids=tgw-0123456789abcdef0", "report", "--athena", "--workgroup", "team-wg",
+                      "--database", "case_db", "--table", "case_flows", *WINDOW, "--out", str(out))
+    assert result.exit_code == 0, result.stderr
+    strings = [r["QueryString"] for r in hooks.requests("athena.StartQueryExecution")]
+    transit = [q for q in strings if 'FROM "case_db"."case_flows_tgw"' in q]
+    assert len(strings) == 15 and len(transit) == 4  # the eleven above, plus the four transit gateway reports
+    assert all('FROM "case_db"."case_flows"' in q for q in strings if q not in transit)

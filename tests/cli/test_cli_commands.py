@@ -104,7 +104,8 @@ def test_query_needing_fields_the_files_lack(capsys: pytest.CaptureFixture[str],
     assert code == 2
     assert err.strip() == (
         f"flowlogs: error: query 'top-talkers-packet-level' needs field(s) pkt-srcaddr, "
-        f"which no flow log file under {logs} has"
+        f"which none of the 2 flow log file(s) of the time window (dt 2024/05/01/00 to 2024/05/02/01) "
+        f"under {logs} has"
     )
 
 

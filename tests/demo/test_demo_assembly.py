@@ -31,12 +31,12 @@ def test_summary_of_the_text_kms_assembly(text_kms_synth: Any) -> None:
     for flow_log in summary.flow_logs:
         assert flow_log.traffic_type == "ALL" and flow_log.interval == 60
         assert flow_log.destination == "<bucket ARN>/team/flows"
-        assert len(flow_log.log_format.split()) == 40
+        assert len(flow_log.log_format.split()) == 54
     (table,) = summary.tables
     assert (table.file_format, table.hive, table.hourly) == ("text", True, False)
     assert table.location_template == ("s3://<bucket>/team/flows/AWSLogs/aws-account-id=${aws_account}/"
                                        "aws-service=vpcflowlogs/aws-region=${aws_region}/${dt}/")
-    assert len(table.columns) == 40
+    assert len(table.columns) == 54
     (workgroup,) = summary.workgroups
     assert workgroup["name"] == "flowlogs-case-42"
     assert workgroup["results"] == "s3://<bucket>/athena-results/"

@@ -52,7 +52,10 @@ def test_every_available_query_runs_on_the_sample(tmp_path: Path, capsys: pytest
 
     ctx = queries.context_for(load_file(REPO / "cdk.json", {"hive_partitions": "true"}))
     available = [t for t in queries.load_catalogue() if queries.is_available(t, ctx)]
-    assert len(available) == len(list((REPO / "sql").glob("*.sql")))  # v5 has every field they use
+    # v5 has every field they use, but for the queries of the fields of versions 8 to 11
+    newer = {"rejected-by-reason", "unencrypted-traffic", "cross-az-traffic", "bytes-by-instance-tag",
+             "bytes-by-interface-tag", "bytes-by-asg-tag"}
+    assert {t.name for t in available} == {path.stem for path in (REPO / "sql").glob("*.sql")} - newer
     counts = {t.name: _count(out, t.name) for t in available}
     for template in available:
         if any(p.default is None for p in template.params):

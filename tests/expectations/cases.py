@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.expectations import fixture_records as fixture
+from tests.expectations import transit_records as transit
 
 # Parameter values as a user types them (IPv6 not normalised, port lists with spaces).
 PARAMS: dict[str, dict[str, str]] = {
@@ -19,6 +20,7 @@ PARAMS: dict[str, dict[str, str]] = {
     "tcp-from-source": {"srcaddr": fixture.WEB_IP},
     "traffic-from-source": {"srcaddr": fixture.WEB_IP},
     "traffic-to-destination": {"dstaddr": fixture.DB_IP},
+    "tgw-flows-to-destination": {"dstaddr": transit.B_IP},
 }
 # More parameter cases, on the two full layouts.
 EXTRA_PARAMS: list[tuple[str, dict[str, str]]] = [
@@ -34,4 +36,6 @@ EXTRA_PARAMS: list[tuple[str, dict[str, str]]] = [
     ("inbound-from-source", {"interface_id": fixture.WEB, "srcaddr": "2001:db8:bad::1",
                              "address": fixture.WEB_IP6}),
     ("port-usage-between-hosts", {"srcaddr": fixture.BASTION_IP, "dstaddr": fixture.WEB_IP}),
+    ("tgw-flows-to-destination", {"dstaddr": "FD00:B:0::30"}),
+    ("tgw-flows-to-destination", {"dstaddr": transit.DB_IP}),
 ]

@@ -1,10 +1,10 @@
-"""The hand-designed records written in each key layout (tests/expectations/buckets.py), once per session."""
+"""The hand-designed records (VPC and transit gateway) written in each key layout, once per session."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.expectations import fixture_records
+from tests.expectations import fixture_records, transit_records
 from tests.expectations.buckets import SPECS, Bucket, write_bucket
 
 
@@ -17,7 +17,8 @@ class Buckets:
 
     def __call__(self, name: str) -> Bucket:
         if name not in self.made:
-            self.made[name] = write_bucket(self.factory.mktemp(name), SPECS[name], fixture_records.RECORDS)
+            self.made[name] = write_bucket(self.factory.mktemp(name), SPECS[name], fixture_records.RECORDS,
+                                           transit_records.RECORDS)
         return self.made[name]
 
 

@@ -1,6 +1,7 @@
-"""A hand-designed set of v5 flow log records for checking every saved query against plain Python.
+"""A hand-designed set of flow log records for checking every saved query against plain Python.
 
-Pure data, no flowkit import. Records are dicts keyed by the hyphenated AWS field names; ``None`` is
+Every field of versions 2 to 11; those after version 5 come from newer_fields.py. Pure data, no
+flowkit import. Records are dicts keyed by the hyphenated AWS field names; ``None`` is
 what AWS writes as ``-``. Everything is placed relative to MAIN_SINCE (2024-05-01T00:00:00Z) and
 MAIN_UNTIL (24 h later); the boundary records are named in the comments next to them.
 """
@@ -8,6 +9,8 @@ MAIN_UNTIL (24 h later); the boundary records are named in the comments next to 
 from __future__ import annotations
 
 from typing import Any
+
+from tests.expectations.newer_fields import ECS_FIELDS, NEWER_FIELDS, resource_values, traffic_values
 
 # The v5 format in AWS documentation order (VPC user guide, "Available fields", versions 2 to 5).
 V5_FIELDS: tuple[str, ...] = (
@@ -17,7 +20,9 @@ V5_FIELDS: tuple[str, ...] = (
     "region", "az-id", "sublocation-type", "sublocation-id",
     "pkt-src-aws-service", "pkt-dst-aws-service", "flow-direction", "traffic-path",
 )
-# Parquet physical types of the non-string v5 fields (reference facts, section 1).
+# Every field of versions 2 to 11, in AWS documentation order: what the files hold and the table reads.
+ALL_FIELDS: tuple[str, ...] = V5_FIELDS + ECS_FIELDS + NEWER_FIELDS
+# Parquet physical types of the non-string fields (reference facts, section 1; no newer field is one).
 INT32_FIELDS = frozenset({"version", "srcport", "dstport", "protocol", "tcp-flags", "traffic-path"})
 INT64_FIELDS = frozenset({"packets", "bytes", "start", "end"})
 
@@ -62,7 +67,8 @@ TCP, UDP, ICMP, ICMP6, GRE, ESP = 6, 17, 1, 58, 47, 50
 def _base(eni: str, start: int, end: int) -> dict[str, Any]:
     account, region, vpc, subnet, instance, az = ENIS[eni]
     return {
-        "version": 5, "account-id": account, "interface-id": eni, "start": start, "end": end,
+        **resource_values(eni, instance),
+        "version": 11, "account-id": account, "interface-id": eni, "start": start, "end": end,
         "vpc-id": vpc, "subnet-id": subnet, "instance-id": instance, "region": region, "az-id": az,
         "sublocation-type": None, "sublocation-id": None,
         "pkt-src-aws-service": None, "pkt-dst-aws-service": None,
@@ -72,8 +78,8 @@ def _base(eni: str, start: int, end: int) -> dict[str, Any]:
 def flow(eni: str, src: str, dst: str, sport: int, dport: int, proto: int, packets: int, size: int,
          start: int, action: str = "ACCEPT", *, end: int | None = None, egress: bool = False,
          pkt_src: str | None = None, pkt_dst: str | None = None, path: int | None = None,
-         dst_service: str | None = None) -> dict[str, Any]:
-    """One OK record; ``end`` defaults to 55 s after ``start``."""
+         dst_service: str | None = None, hop: str | None = None) -> dict[str, Any]:
+    """One OK record; ``end`` defaults to 55 s after ``start``; ``hop``: the next hop's interface."""
     record = _base(eni, start, start + 55 if end is None else end)
     record.update({
         "srcaddr": src, "dstaddr": dst, "srcport": sport, "dstport": dport, "protocol": proto,
@@ -85,13 +91,18 @@ def flow(eni: str, src: str, dst: str, sport: int, dport: int, proto: int, packe
         "flow-direction": "egress" if egress else "ingress",
         "traffic-path": (path or 1) if egress else None,
     })
+    record.update(traffic_values(record))
+    if hop is not None:
+        _, _, vpc, subnet, _, az = ENIS[hop]
+        record.update({"next-hop-interface-id": hop, "next-hop-subnet-id": subnet, "next-hop-az-id": az,
+                       "next-hop-vpc-id": vpc})
     return record
 
 
 def status(eni: str, log_status: str, start: int, end: int | None = None) -> dict[str, Any]:
     """A NODATA or SKIPDATA record: '-' in srcaddr ... bytes and action (and the packet fields)."""
     record = _base(eni, start, start + 59 if end is None else end)
-    for name in V5_FIELDS:
+    for name in ALL_FIELDS:
         record.setdefault(name, None)
     record["log-status"] = log_status
     return record
@@ -132,16 +143,17 @@ def _small_scanners() -> list[dict[str, Any]]:
 
 
 def _web_to_db() -> list[dict[str, Any]]:
-    """Intra-VPC traffic; the PostgreSQL flows are recorded on both interfaces (egress and ingress)."""
+    """Intra-VPC traffic; the PostgreSQL flows are recorded on both interfaces (egress and ingress), each
+    naming the other as its next hop in the other Availability Zone."""
     out = []
     for k in range(4):
         start = S + 3600 * (k + 1)
-        out.append(flow(WEB, WEB_IP, DB_IP, 40001, 5432, TCP, 100, 80000, start, egress=True))
-        out.append(flow(DB, WEB_IP, DB_IP, 40001, 5432, TCP, 100, 80000, start))
+        out.append(flow(WEB, WEB_IP, DB_IP, 40001, 5432, TCP, 100, 80000, start, egress=True, hop=DB))
+        out.append(flow(DB, WEB_IP, DB_IP, 40001, 5432, TCP, 100, 80000, start, hop=WEB))
     out += [
-        flow(DB, WEB_IP, DB_IP, 40010, 6379, TCP, 30, 3000, S + 5000),
+        flow(DB, WEB_IP, DB_IP, 40010, 6379, TCP, 30, 3000, S + 5000, hop=WEB),
         flow(DB, WEB_IP, DB_IP, 40011, 6379, TCP, 30, 3000, S + 5600),
-        flow(WEB, WEB_IP, DB_IP, 40012, 5985, TCP, 30, 4500, S + 6000, egress=True),
+        flow(WEB, WEB_IP, DB_IP, 40012, 5985, TCP, 30, 4500, S + 6000, egress=True, hop=DB),
         flow(WEB, WEB_IP, DB_IP, 0, 0, ICMP, 30, 2520, S + 6100, egress=True),
         flow(WEB, WEB_IP, DB_IP, 0, 0, GRE, 30, 3600, S + 6200, egress=True),
         flow(WEB, WEB_IP, DB_IP, 40013, 5433, TCP, 3, 180, S + 6300, egress=True),
@@ -195,7 +207,8 @@ def _large_and_packet_level() -> list[dict[str, Any]]:
              pkt_src=DB_IP, dst_service="S3"),
         flow(NAT, "10.0.1.5", s3, 40203, 443, TCP, 440000, 629145600, S + 31800, egress=True, path=8,
              pkt_src=DB_IP, dst_service="S3"),
-        flow(LB, "10.0.1.200", WEB_IP, 60000, 8080, TCP, 50, 60000, S + 21000, pkt_src="198.51.100.99"),
+        flow(LB, "10.0.1.200", WEB_IP, 60000, 8080, TCP, 50, 60000, S + 21000, pkt_src="198.51.100.99",
+             hop=WEB),  # the same zone: not cross-AZ
         flow(LB, "10.0.1.200", WEB_IP, 60001, 8080, TCP, 50, 60000, S + 21600, pkt_src="198.51.100.99"),
     ]
 

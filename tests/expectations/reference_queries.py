@@ -422,3 +422,7 @@ def traffic_to_destination(records: list[Record], w: Window, p: Mapping[str, str
     rows = [(*key, *v) for key, v in per.items()]
     columns = ["srcaddr", "dstport", "protocol", "action", "flows", "packets", "bytes"]
     return columns, sorted(rows, key=lambda r: (-r[6], *r[:4]))
+
+
+# The queries of the fields of versions 8 to 11 and of the transit gateway table register themselves.
+from tests.expectations import reference_newer, reference_transit  # noqa: E402, F401

@@ -1,7 +1,8 @@
 """Every saved query, run by the local engine on hand-made files, equals its plain-Python expectation.
 
-The expectations (reference_queries.py) follow each template's description, never its SQL; the files
-(conftest.py) are written in all eight key layouts from fixture_records.py.
+The expectations (reference_queries.py and the modules it loads) follow each template's description,
+never its SQL; the files (conftest.py) are written in all eight key layouts from fixture_records.py and,
+for the transit gateway table's queries, transit_records.py, in one bucket.
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ from flowkit.local import Result, Window, run_saved
 from flowkit.settings import load
 from tests.expectations import fixture_records as fixture
 from tests.expectations import reference_queries as ref
+from tests.expectations import transit_records
 from tests.expectations.buckets import SPECS, write_bucket
 from tests.expectations.cases import EXTRA_PARAMS, PARAMS
 
-CATALOGUE = {t.name: t for t in queries.load_catalogue()}
+CATALOGUE = {t.name: t for t in queries.load_all()}
 LAYOUTS = ["text-plain-hourly", "text-plain-daily", "text-hive-hourly", "text-hive-daily",
            "parquet-plain-hourly", "parquet-plain-daily", "parquet-hive-hourly", "parquet-hive-daily"]
 FULL_LAYOUTS = ["text-plain-hourly", "parquet-hive-daily"]
@@ -52,14 +54,22 @@ def run_and_expect(buckets: Any, ctx: queries.RenderContext, name: str, layout: 
     bucket = buckets(layout)
     since, until = window
     messages: list[str] = []
-    result = run_saved(CATALOGUE[name], ctx, bucket.root, dict(params),
-                       Window(_utc(since), _utc(until)), notify=messages.append)
-    expected = ref.EXPECTED[name](fixture.RECORDS, ref.Window(since, until, bucket.spec.hourly), params)
+    template = CATALOGUE[name]
+    transit = template.table == queries.TRANSIT
+    if transit:  # the same settings' transit gateway table
+        ctx = queries.transit_context_for(load({"investigation": "expect", "tgw_ids": [transit_records.TGW]}))
+    result = run_saved(template, ctx, bucket.root, dict(params), Window(_utc(since), _utc(until)),
+                       notify=messages.append)
+    records = transit_records.RECORDS if transit else fixture.RECORDS
+    expected = ref.EXPECTED[name](records, ref.Window(since, until, bucket.spec.hourly), params)
     assert messages == []
     assert result.skipped_lines == 0
     step = 3600 if bucket.spec.hourly else 86400
     low, high = since - since % step, (until + 3600) - (until + 3600) % step
-    assert result.files_read == sum(low <= p <= high for p in bucket.partitions)
+    # a transit gateway query reads the window's transit gateway files; a VPC query looks at every file of
+    # the window, and the store sets the transit gateway ones aside
+    looked_at = bucket.transit_partitions if transit else bucket.partitions + bucket.transit_partitions
+    assert result.files_read == sum(low <= p <= high for p in looked_at)
     return result, expected
 
 
@@ -121,7 +131,8 @@ def test_default_window_is_the_last_lookback_days(tmp_path: Path) -> None:
 # -- the fixture is rich enough ----------------------------------------------------------------------
 @pytest.mark.parametrize("name", sorted(CATALOGUE))
 def test_expectations_are_not_trivial(name: str) -> None:
-    _, rows = ref.EXPECTED[name](fixture.RECORDS, ref.Window(*MAIN, True), PARAMS.get(name, {}))
+    records = transit_records.RECORDS if CATALOGUE[name].table == queries.TRANSIT else fixture.RECORDS
+    _, rows = ref.EXPECTED[name](records, ref.Window(*MAIN, True), PARAMS.get(name, {}))
     assert len(rows) >= (1 if name == "bytes-by-ip-version" else 2)
     if name == "bytes-by-ip-version":
         assert all(rows[0])

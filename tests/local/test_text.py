@@ -80,7 +80,6 @@ def test_header_only_and_empty_files_are_fine(fx: Any, tmp_path: Path, probe: An
     fx.write_text(
         tmp_path / fx.key_for(layout, fx.ACCOUNT_A, "eu-west-1", when, "header"), fx.DEFAULT_FIELDS, []
     )
-    (tmp_path / fx.key_for(layout, fx.ACCOUNT_A, "eu-west-1", when, "empty")).write_bytes(b"")
     (tmp_path / fx.key_for(layout, fx.ACCOUNT_A, "eu-west-1", when, "gzempty")).write_bytes(
         gzip.compress(b"")
     )
@@ -100,24 +99,17 @@ def test_header_only_and_empty_files_are_fine(fx: Any, tmp_path: Path, probe: An
 
 def test_unknown_columns_are_ignored_with_one_note(fx: Any, tmp_path: Path, probe: Any) -> None:
     when = datetime(2024, 5, 1, 13, 2, tzinfo=UTC)
-    tgw = ["resource-type", "tgw-id", *fx.DEFAULT_FIELDS, "tgw-attachment-id"]
-    rows = [
-        {
-            **fx.record(bytes=n),
-            "resource-type": "TransitGateway",
-            "tgw-id": "tgw-1",
-            "tgw-attachment-id": "tgw-attach-1",
-        }
-        for n in (4, 6)
-    ]
+    extra = ["team-label", *fx.DEFAULT_FIELDS, "ticket-ref"]  # no flow log field has these names
+    rows = [{**fx.record(bytes=n), "team-label": "blue", "ticket-ref": "INC-1"} for n in (4, 6)]
     for name in ("a", "b"):
-        fx.write_text(tmp_path / fx.key_for(Layout("text"), fx.ACCOUNT_A, "eu-west-1", when, name), tgw, rows)
+        path = tmp_path / fx.key_for(Layout("text"), fx.ACCOUNT_A, "eu-west-1", when, name)
+        fx.write_text(path, extra, rows)
     messages = fx.Messages()
     result = probe(tmp_path, messages)
     assert [r[5] for r in result.rows] == [4, 4, 6, 6]
-    notes = [m for m in messages if "tgw-id" in m]
+    notes = [m for m in messages if "team-label" in m]
     assert len(notes) == 1 and notes[0].startswith("note: ")
-    assert "resource-type" in notes[0] and "tgw-attachment-id" in notes[0]
+    assert "ticket-ref" in notes[0]
 
 
 def test_truncated_gzip_member_is_reported_and_the_rest_read(fx: Any, tmp_path: Path, probe: Any) -> None:

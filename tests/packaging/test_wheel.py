@@ -93,7 +93,8 @@ def test_installed_flowlogs_lists_and_runs_the_saved_queries(installed: Path, tm
     listed = flowlogs(installed, tmp_path, "queries", "--format", "json")
     assert listed.returncode == 0, listed.stderr
     names = {q["name"] for q in json.loads(listed.stdout)}
-    assert names == {p.stem for p in (REPO / "sql").glob("*.sql")}
+    templates = [*(REPO / "sql").glob("*.sql"), *(REPO / "sql" / "transit-gateway").glob("*.sql")]
+    assert names == {p.stem for p in templates}
 
     rendered = flowlogs(installed, tmp_path, "render", "top-talkers")
     assert rendered.returncode == 0 and rendered.stdout.startswith("SELECT srcaddr"), rendered.stderr

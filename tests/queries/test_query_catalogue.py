@@ -28,7 +28,18 @@ EXPECTED_NAMES = {
     "tcp-from-source", "top-pairs", "top-pairs-packet-level", "traffic-from-source", "traffic-to-destination",
     "port-scan-suspects", "large-transfers", "database-port-traffic", "unusual-protocols",
     "private-to-public", "log-coverage", "first-last-seen",
+    # the fields of versions 8 to 11
+    "rejected-by-reason", "unencrypted-traffic", "cross-az-traffic", "bytes-by-instance-tag",
+    "bytes-by-interface-tag", "bytes-by-asg-tag",
 }
+# Written from the issue: the transit gateway table's queries.
+TRANSIT_NAMES = {"tgw-vpc-to-vpc", "tgw-top-attachments", "tgw-packets-lost", "tgw-bytes-per-hour",
+                 "tgw-flows-to-destination"}
+# Version 5 lacks the fields of versions 8 to 11.
+NEEDS_V8_TO_V11 = {"rejected-by-reason", "unencrypted-traffic", "cross-az-traffic", "bytes-by-instance-tag",
+                   "bytes-by-interface-tag", "bytes-by-asg-tag"}
+# Tag keys for every resource type, so that "all" (which has the tag fields) is accepted.
+TAG_FIELDS = {"instance": ["Name", "Owner"], "network-interface": ["Name"], "auto-scaling-group": ["Team"]}
 # The AWS default format (version 2) lacks instance-id, subnet-id, pkt-srcaddr and pkt-dstaddr.
 NEEDS_V3 = {"top-talkers-packet-level", "top-pairs-packet-level", "top-talking-instances",
             "top-talking-subnets"}
@@ -42,6 +53,8 @@ SETTINGS_MATRIX = [
 
 def settings_for(**changes: object) -> queries.RenderContext:
     base = {"investigation": "case-1", "vpc_ids": ["vpc-0123456789abcdef0"], **changes}
+    if changes.get("log_fields") == "all":
+        base["tag_fields"] = TAG_FIELDS
     return queries.context_for(load(base))
 
 
@@ -49,6 +62,9 @@ def test_catalogue_has_exactly_the_planned_queries() -> None:
     templates = queries.load_catalogue()
     assert {t.name for t in templates} == EXPECTED_NAMES
     assert [t.name for t in templates] == sorted(EXPECTED_NAMES)
+    every = queries.load_all()
+    assert {t.name for t in every if t.table == queries.TRANSIT} == TRANSIT_NAMES
+    assert {t.name for t in every if t.table == queries.VPC} == EXPECTED_NAMES
 
 
 @pytest.mark.parametrize("changes", SETTINGS_MATRIX, ids=lambda c: "-".join(str(v) for v in c.values()))
@@ -67,7 +83,8 @@ def test_queries_with_an_explicit_window_pass_validation() -> None:
     assert validate_rendered(rendered, ctx) == []
 
 
-@pytest.mark.parametrize(("preset", "skipped"), [("aws-default", NEEDS_V3), ("v5", set()), ("all", set())])
+@pytest.mark.parametrize(("preset", "skipped"), [("aws-default", NEEDS_V3 | NEEDS_V8_TO_V11),
+                                                  ("v5", NEEDS_V8_TO_V11), ("all", set())])
 def test_templates_needing_absent_fields_are_skipped(preset: str, skipped: set[str]) -> None:
     ctx = settings_for(log_fields=preset)
     names = {r.name for r in queries.render_all(ctx)}

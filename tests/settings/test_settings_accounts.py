@@ -42,7 +42,7 @@ def test_targets_alone_are_enough() -> None:
     assert s.target_ids == [] and s.targets[f"{A}/us-east-1"].target_ids == ["vpc-01234567"]
 
 
-FLAT = "settings 'vpc_ids', 'subnet_ids', 'eni_ids', 'targets'"
+FLAT = "settings 'vpc_ids', 'subnet_ids', 'eni_ids', 'tgw_ids', 'tgw_attachment_ids', 'targets'"
 
 
 @pytest.mark.parametrize(

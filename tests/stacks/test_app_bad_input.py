@@ -144,7 +144,7 @@ def test_broken_saved_query_stops_the_real_app(case: str, tmp_path: Path) -> Non
 A, B = "111122223333", "444455556666"
 ESTATE = {"accounts": [A, B], "regions": ["eu-west-1", "us-east-1"]}
 DEPLOYING = {"CDK_DEFAULT_ACCOUNT": A, "CDK_DEFAULT_REGION": "eu-west-1"}
-FLAT = "settings 'vpc_ids', 'subnet_ids', 'eni_ids'"
+FLAT = "settings 'vpc_ids', 'subnet_ids', 'eni_ids', 'tgw_ids', 'tgw_attachment_ids'"
 
 
 def _eni(n: int) -> str:

@@ -1,4 +1,5 @@
-"""Partition projection vs the keys AWS writes, for all 8 layouts, with and without a key prefix.
+"""Partition projection vs the keys AWS writes, for all 8 layouts, with and without a key prefix, for the
+VPC flow logs' table and the transit gateway flow logs' one (under its own folder).
 
 The dt value is computed by a tiny independent Java DateTimeFormatter interpreter and the expected
 prefixes are spelled from the VPC user guide's key layouts (reference file, section 2). The saved
@@ -15,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.documented import TRANSIT_GATEWAY_FORMAT
 
 pytestmark = pytest.mark.slow
 
@@ -132,7 +135,8 @@ def test_dt_patterns_extractor() -> None:
 
 
 def expected_prefix(hive: bool, hourly: bool, key_prefix: str) -> str:
-    """Where AWS writes files for records ending in WHEN's hour (VPC user guide layouts)."""
+    """Where AWS writes files for records ending in WHEN's hour (VPC user guide layouts; transit gateway
+    flow logs write the same, their delivery's key prefix in front)."""
     root = f"{key_prefix}/AWSLogs/" if key_prefix else "AWSLogs/"
     if hive:
         path = (f"{root}aws-account-id={ACCOUNT}/aws-service=vpcflowlogs/aws-region={REGION}/"
@@ -156,28 +160,44 @@ def _resolve(value: Any) -> str:
 def _context(fmt: str, hive: bool, hourly: bool, prefix: str) -> dict[str, Any]:
     index = LAYOUTS.index((fmt, hive, hourly, prefix))
     return {"investigation": f"layout{index}", "vpc_ids": ["vpc-0a1b2c3d"], "file_format": fmt,
-            "hive_partitions": hive, "per_hour_partitions": hourly, "key_prefix": prefix}
+            "hive_partitions": hive, "per_hour_partitions": hourly, "key_prefix": prefix,
+            "tgw_attachment_ids": ["tgw-attach-0a1b2c3d"]}
+
+
+Layouts = dict[tuple[str, bool, bool, str], Any]
 
 
 @pytest.fixture(scope="module")
-def layout_tables(tmp_path_factory: pytest.TempPathFactory,
-                  feature_flags: dict[str, Any]) -> dict[tuple[str, bool, bool, str], Any]:
-    """Table properties of one synth per layout (no queries, no nag: only the table matters here)."""
+def layout_synths(tmp_path_factory: pytest.TempPathFactory,
+                  feature_flags: dict[str, Any]) -> dict[str, Layouts]:
+    """Per table name, the table properties of one synth per layout (no queries, no nag)."""
     from aws_cdk import App
 
     from flowkit.settings import load
     from stacks import build
 
-    tables = {}
+    tables: dict[str, Layouts] = {}
     for index, (fmt, hive, hourly, prefix) in enumerate(LAYOUTS):
         settings = load(_context(fmt, hive, hourly, prefix))
         outdir: Path = tmp_path_factory.mktemp(f"layout{index}")
         app = App(outdir=str(outdir), context=feature_flags)
         kit = build(app, settings, [], nag=False)
         template = app.synth().get_stack_by_name(kit.analytics.stack_name).template
-        (table,) = [r for r in template["Resources"].values() if r["Type"] == "AWS::Glue::Table"]
-        tables[(fmt, hive, hourly, prefix)] = table["Properties"]["TableInput"]
+        for table in (r for r in template["Resources"].values() if r["Type"] == "AWS::Glue::Table"):
+            tables.setdefault(table["Properties"]["TableInput"]["Name"], {})[(fmt, hive, hourly, prefix)] = (
+                table["Properties"]["TableInput"])
+    assert sorted(tables) == ["flow_logs", "flow_logs_tgw"]
     return tables
+
+
+@pytest.fixture(scope="module")
+def layout_tables(layout_synths: dict[str, Layouts]) -> Layouts:
+    return layout_synths["flow_logs"]
+
+
+@pytest.fixture(scope="module")
+def transit_tables(layout_synths: dict[str, Layouts]) -> Layouts:
+    return layout_synths["flow_logs_tgw"]
 
 
 @pytest.mark.parametrize(("fmt", "hive", "hourly", "prefix"), LAYOUTS)
@@ -234,4 +254,65 @@ def test_saved_query_dt_bounds_use_the_projection_format(layout_tables: Any, fmt
         found.update(patterns)
     (pattern,) = found
     for when in (since, until, datetime(2025, 12, 31, 23, tzinfo=UTC), datetime(2026, 1, 2, 3, tzinfo=UTC)):
+        assert trino_format(pattern, when) == java_format(projection, when), (pattern, projection)
+
+
+# -- the transit gateway flow logs' table ------------------------------------------------------------------
+def transit_prefix(key_prefix: str) -> str:
+    """The kit delivers transit gateway flow logs under ``transit-gateway/`` after the key prefix."""
+    return f"{key_prefix}/transit-gateway" if key_prefix else "transit-gateway"
+
+
+@pytest.mark.parametrize(("fmt", "hive", "hourly", "prefix"), LAYOUTS)
+def test_transit_projection_finds_the_keys_aws_writes(layout_tables: Any, transit_tables: Any, fmt: str,
+                                                      hive: bool, hourly: bool, prefix: str) -> None:
+    params = transit_tables[(fmt, hive, hourly, prefix)]["Parameters"]
+    template = _resolve(params["storage.location.template"])
+    for column in ("aws_account", "aws_region", "dt"):
+        assert template.count("${" + column + "}") == 1
+    dt = java_format(params["projection.dt.format"], WHEN)
+    location = (template.replace("${aws_account}", ACCOUNT).replace("${aws_region}", REGION)
+                .replace("${dt}", dt))
+    assert location == f"s3://{BUCKET}/{expected_prefix(hive, hourly, transit_prefix(prefix))}"
+    # projected exactly as the VPC table is, from the same settings
+    vpc = layout_tables[(fmt, hive, hourly, prefix)]["Parameters"]
+    template_key = "storage.location.template"
+    assert {k: v for k, v in params.items() if k != template_key} == {
+        k: v for k, v in vpc.items() if k != template_key}
+
+
+@pytest.mark.parametrize(("fmt", "hive", "hourly", "prefix"), LAYOUTS)
+def test_transit_table_reads_only_its_folder(layout_tables: Any, transit_tables: Any, fmt: str, hive: bool,
+                                             hourly: bool, prefix: str) -> None:
+    table = transit_tables[(fmt, hive, hourly, prefix)]
+    location = _resolve(table["StorageDescriptor"]["Location"])
+    assert location == f"s3://{BUCKET}/{transit_prefix(prefix)}/AWSLogs/"
+    # neither table's files are below the other's location
+    vpc_location = _resolve(layout_tables[(fmt, hive, hourly, prefix)]["StorageDescriptor"]["Location"])
+    assert not location.startswith(vpc_location) and not vpc_location.startswith(location)
+    serde = table["StorageDescriptor"]["SerdeInfo"]
+    assert ("Parquet" in serde["SerializationLibrary"]) == (fmt == "parquet")
+    columns = [c["Name"] for c in table["StorageDescriptor"]["Columns"]]
+    # text tables are positional: the columns follow the format the flow logs write
+    assert columns == [name.replace("-", "_") for name in TRANSIT_GATEWAY_FORMAT]
+    if fmt == "text":
+        assert table["Parameters"]["skip.header.line.count"] == "1"
+        assert serde["Parameters"]["serialization.null.format"] == "-"
+
+
+@pytest.mark.parametrize(("fmt", "hive", "hourly", "prefix"), LAYOUTS)
+def test_transit_queries_dt_bounds_use_the_projection_format(transit_tables: Any, fmt: str, hive: bool,
+                                                            hourly: bool, prefix: str) -> None:
+    from flowkit import queries
+    from flowkit.settings import load
+
+    projection = transit_tables[(fmt, hive, hourly, prefix)]["Parameters"]["projection.dt.format"]
+    ctx = queries.transit_context_for(load(_context(fmt, hive, hourly, prefix)))
+    since, until = datetime(2024, 5, 1, 13, tzinfo=UTC), datetime(2024, 5, 3, 7, tzinfo=UTC)
+    available = [t for t in queries.load_all() if queries.is_available(t, ctx)]
+    assert sorted(t.name for t in available) == ["tgw-bytes-per-hour", "tgw-flows-to-destination",
+                                                 "tgw-packets-lost", "tgw-top-attachments", "tgw-vpc-to-vpc"]
+    found = {p for t in available for p in dt_patterns(queries.render(t, ctx, since=since, until=until))}
+    (pattern,) = found
+    for when in (since, until, datetime(2026, 1, 2, 3, tzinfo=UTC)):
         assert trino_format(pattern, when) == java_format(projection, when), (pattern, projection)

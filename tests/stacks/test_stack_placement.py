@@ -87,7 +87,8 @@ def test_capture_in_named_accounts_needs_the_deploying_account() -> None:
     with pytest.raises(SettingsError, match=r"^setting 'targets': .* needs the deploying \(log-archive\) "
                                             r"account and region: .*CDK_DEFAULT_ACCOUNT"):
         capture_groups(settings(**ESTATE, targets={f"{B}/eu-west-1": {"vpc_ids": ["vpc-01234567"]}}), None)
-    with pytest.raises(SettingsError, match=r"^settings 'vpc_ids', 'subnet_ids', 'eni_ids': checking"):
+    with pytest.raises(SettingsError, match=r"^settings 'vpc_ids', 'subnet_ids', 'eni_ids', 'tgw_ids', "
+                                            r"'tgw_attachment_ids': checking"):
         capture_groups(settings(vpc_ids=["vpc-01234567"], accounts=[A]), None)
 
 
@@ -96,7 +97,8 @@ def test_flat_targets_must_be_in_the_configured_accounts_and_regions() -> None:
     with pytest.raises(SettingsError) as err:
         capture_groups(s, HOME)
     assert err.value.problems == [
-        f"settings 'vpc_ids', 'subnet_ids', 'eni_ids': they capture in the deploying account and region "
+        f"settings 'vpc_ids', 'subnet_ids', 'eni_ids', 'tgw_ids', 'tgw_attachment_ids': they capture in the "
+        "deploying account and region "
         f"{A}/eu-west-1, but account {A} is not in 'accounts' ({B}); add it there"]
     assert capture_groups(settings(vpc_ids=["vpc-01234567"], accounts=[A, B]), HOME)[0].where is None
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from tests.trino.deployment import DAY, Deployment
+from tests.trino.deployment import DAY, Deployment, Table
 
 SLACK = 3600  # a record is filed under its END time: the window's dt range reaches one hour past until
 
@@ -21,10 +21,11 @@ def first_difference(label: str, got: Sequence[tuple[Any, ...]], want: Sequence[
     return ""
 
 
-def window_files(found: Deployment, since: int, until: int, edge: int = 0) -> int:
-    """Files in the window's partitions (dt from since's folder to until + SLACK's folder), widened by
-    ``edge`` partitions at each end."""
+def window_files(found: Deployment, since: int, until: int, edge: int = 0, table: Table | None = None) -> int:
+    """Files of ``table`` (default: the VPC one) in the window's partitions (dt from since's folder to
+    until + SLACK's folder), widened by ``edge`` partitions at each end."""
     step = 3600 if found.spec.hourly else DAY
     low = since - since % step - edge * step
     high = (until + SLACK) - (until + SLACK) % step + edge * step
-    return sum(low <= folder <= high for folder in found.folders)
+    folders = found.folders if table is None else table.folders
+    return sum(low <= folder <= high for folder in folders)

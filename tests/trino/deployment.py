@@ -1,5 +1,6 @@
-"""One investigation per key layout, as deployed: its synthesized Glue table registered in Trino, its
-saved queries exactly as synthesized, and the hand-designed records in AWS's key layout.
+"""One investigation per key layout, as deployed: its synthesized Glue tables (the VPC flow logs' with
+every field, and the transit gateway flow logs') registered in Trino, its saved queries exactly as
+synthesized, and the hand-designed records of both in AWS's key layout.
 
 The records (tests/expectations/fixture_records.py) are moved forward by whole days so that they lie
 a few days before now: the projection's range ends at NOW and reaches back log_retention_days + 1
@@ -15,8 +16,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from flowkit.queries import RenderContext, context_for
+from flowkit.queries import RenderContext, context_for, transit_context_for
 from tests.expectations import fixture_records as fixture
+from tests.expectations import transit_records
 from tests.expectations.buckets import Spec, region_folder, write_bucket
 from tests.synths import example_context, synthesize
 from tests.trino.metastore import Intrinsics, register
@@ -24,6 +26,10 @@ from tests.trino.metastore import Intrinsics, register
 DAY = 86400
 # The account and region CloudFormation would put into the table's projection (the deploying ones).
 ACCOUNT, REGION = fixture.ACCOUNT_A, fixture.EU
+# Every field (tag keys for the tag fields) and a transit gateway attachment: both tables, every query.
+EVERYTHING = {"log_fields": "all", "tgw_attachment_ids": [transit_records.ATT_A],
+              "tag_fields": {"instance": ["Name", "Team"], "network-interface": ["Name", "Role"],
+                             "auto-scaling-group": ["Name", "Stage"]}}
 
 
 def shift_seconds(now: float) -> int:
@@ -52,9 +58,21 @@ def _stack_outputs(value: Any, bucket: str) -> set[tuple[str, str, str]]:
 
 
 @dataclass
+class Table:
+    """One of the deployment's tables: what it reads and its records."""
+
+    ctx: RenderContext  # what its saved queries were rendered for (the settings of the synth)
+    name: str
+    records: list[dict[str, Any]]  # the shifted records of the projected account and region
+    all_records: int  # records written into the bucket, any account or region
+    local_root: Path  # the files the table reads (its account and region), for the local engine
+    folders: list[int]  # per file the table reads: the epoch of its hour or day folder
+
+
+@dataclass
 class Deployment:
     spec: Spec
-    ctx: RenderContext  # what the saved queries were rendered for (the settings of the synth)
+    ctx: RenderContext  # what the VPC table's saved queries were rendered for
     database: str
     table: str
     lookback_days: int
@@ -64,28 +82,47 @@ class Deployment:
     local_root: Path  # the files the table reads (its account and region), for the local engine
     folders: list[int]  # per file the table reads: the epoch of its hour or day folder
     shift: int  # seconds the records were moved forward
+    transit: Table  # the transit gateway flow logs' table
+
+    def table_of(self, kind: str) -> Table:
+        """The VPC table (as a Table) or the transit gateway one."""
+        if kind == self.transit.ctx.kind:
+            return self.transit
+        return Table(self.ctx, self.table, self.records, self.all_records, self.local_root, self.folders)
 
 
 def deploy(spec: Spec, warehouse: Path, catalog_dir: Path, writer_version: str, cdk_out: Path) -> Deployment:
     """Synthesize the app for ``spec``, register its table in Trino, write the records into its bucket."""
     investigation = spec.name  # e.g. parquet-hive-daily: a valid investigation name
     context = {**example_context(), "investigation": investigation, "file_format": spec.file_format,
-               "hive_partitions": spec.hive, "per_hour_partitions": spec.hourly, "key_prefix": spec.prefix}
+               "hive_partitions": spec.hive, "per_hour_partitions": spec.hourly, "key_prefix": spec.prefix,
+               **EVERYTHING}
     synth = synthesize(context, cdk_out, nag=False)
-    table = synth.one("analytics", "AWS::Glue::Table")
+    tables = {str(t["Properties"]["TableInput"]["Name"]): t
+              for t in synth.resources("analytics", "AWS::Glue::Table").values()}
     bucket = f"{investigation}-logs"
-    intrinsics = Intrinsics(ACCOUNT, REGION, tuple(sorted(_stack_outputs(table, bucket))))
-    database, name, _ = register(table, catalog_dir, intrinsics, writer_version)
+    registered = {}
+    for table_name, table in tables.items():
+        intrinsics = Intrinsics(ACCOUNT, REGION, tuple(sorted(_stack_outputs(table, bucket))))
+        registered[table_name] = register(table, catalog_dir, intrinsics, writer_version)[:2]
+    database, name = registered[synth.settings.table_name]
     named = [q["Properties"] for q in synth.resources("analytics", "AWS::Athena::NamedQuery").values()]
     saved = {str(q["Name"]).removeprefix(f"{investigation}-"): str(q["QueryString"]) for q in named}
 
     shift = shift_seconds(time.time())
-    records = shifted(fixture.RECORDS, shift)
-    write_bucket(warehouse / bucket, spec, records)
-    mine = [r for r in records if (r["account-id"], r["region"]) == (ACCOUNT, REGION)]
+    records, transit = shifted(fixture.RECORDS, shift), shifted(transit_records.RECORDS, shift)
+    write_bucket(warehouse / bucket, spec, records, transit)
     local_root = warehouse / bucket / region_folder(spec, ACCOUNT, REGION)
+    transit_root = warehouse / bucket / region_folder(spec, ACCOUNT, REGION, transit=True)
+    tgw = Table(transit_context_for(synth.settings), registered[synth.settings.transit_table_name][1],
+                _mine(transit), len(transit), transit_root, folder_epochs(transit_root))
     return Deployment(spec, context_for(synth.settings), database, name, synth.settings.lookback_days, saved,
-                      mine, len(records), local_root, folder_epochs(local_root), shift)
+                      _mine(records), len(records), local_root, folder_epochs(local_root), shift, tgw)
+
+
+def _mine(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The records of the account and region the tables project."""
+    return [r for r in records if (r["account-id"], r["region"]) == (ACCOUNT, REGION)]
 
 
 def folder_epochs(root: Path) -> list[int]:

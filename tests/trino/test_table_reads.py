@@ -23,9 +23,9 @@ def test_table_reads_the_files_as_aws_writes_them(trino: TrinoServer, deployment
     found = deployment(layout)
     client = client_for(trino, found)
     described = client.run(f'DESCRIBE "{found.table}"').rows
-    v5 = catalogue.PRESETS["v5"]
+    every = catalogue.PRESETS["all"]
     assert [(r[0], r[1]) for r in described] == [
-        *((f.column, TRINO_TYPES[f.athena_type]) for f in v5),
+        *((f.column, TRINO_TYPES[f.athena_type]) for f in every),
         ("aws_account", "varchar"), ("aws_region", "varchar"), ("dt", "varchar")]
 
     everything = (f'SELECT count(*), count(srcaddr), count(bytes), count_if(log_status = \'NODATA\'), '
@@ -38,3 +38,28 @@ def test_table_reads_the_files_as_aws_writes_them(trino: TrinoServer, deployment
     assert nodata == sum(r["log-status"] == "NODATA" for r in records)
     assert byte_sum == sum(r["bytes"] or 0 for r in records)  # bigint, no header line among the rows
     assert first_end == min(r["end"] for r in records if r["end"] is not None)
+
+
+@pytest.mark.parametrize("layout", sorted(SPECS))
+def test_transit_table_reads_only_transit_gateway_files(trino: TrinoServer,
+                                                        deployment: Callable[[str], Deployment],
+                                                        layout: str) -> None:
+    found = deployment(layout)
+    table = found.transit
+    client = client_for(trino, found)
+    described = client.run(f'DESCRIBE "{table.name}"').rows
+    assert [(r[0], r[1]) for r in described] == [
+        *((f.column, TRINO_TYPES[f.athena_type]) for f in catalogue.TRANSIT.fields),
+        ("aws_account", "varchar"), ("aws_region", "varchar"), ("dt", "varchar")]
+    query = (f'SELECT count(*), count(tgw_attachment_id), sum(packets_lost_no_route), count(srcaddr), '
+             f'max(protocol) FROM "{table.name}"')
+    (total, attached, no_route, with_address, protocol), = client.run(query).rows
+    records = table.records
+    assert total == attached == len(records) < table.all_records  # only its account and region
+    assert no_route == sum(r["packets-lost-no-route"] or 0 for r in records)
+    assert with_address == sum(r["srcaddr"] is not None for r in records)  # '-' is NULL
+    assert protocol == 17
+    # and the VPC table holds none of them
+    (vpc_total,), = client.run(f'SELECT count(*) FROM "{found.table}" WHERE interface_id IS NULL '
+                               "AND log_status = 'OK'").rows
+    assert vpc_total == 0

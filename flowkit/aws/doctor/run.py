@@ -21,7 +21,7 @@ from flowkit.aws.session import client, describe_error
 from flowkit.catalogue import Field
 from flowkit.errors import KitError, one_line
 from flowkit.messages import Progress, no_progress
-from flowkit.queries import RenderContext, saved_queries
+from flowkit.queries import TRANSIT, RenderContext, saved_queries
 
 STEPS = 10
 REFUSED = ("AWS refused or failed the call named in the line: make sure your credentials may make it, "
@@ -120,6 +120,11 @@ def _athena_checks(report: _Report, session: Any, deployed: Deployed, analytics_
     athena = client(session, "athena")
     ctx = RenderContext(deployed.database, deployed.table, deployed.fields or (), deployed.layout,
                         lookback_days)
+    tables = [ctx]
+    if deployed.transit_table:  # the transit gateway table's saved queries are deployed too
+        transit = deployed.for_table(TRANSIT)
+        tables.append(RenderContext(transit.database, transit.table, transit.fields or (), transit.layout,
+                                    lookback_days, TRANSIT))
     group = report.run(workgroup.WORKGROUP, None,
                        lambda: workgroup.check_workgroup(athena, deployed, analytics_stack))
     missing_group = "the workgroup failed" if group.status == "failed" else None
@@ -127,5 +132,5 @@ def _athena_checks(report: _Report, session: Any, deployed: Deployed, analytics_
                lambda: workgroup.check_test_query(athena, deployed, ctx, when, report.progress))
     report.run(workgroup.SAVED, missing_group,
                lambda: workgroup.check_saved_queries(
-                   athena, deployed, saved_queries(ctx, deployed.investigation, validate=False),
+                   athena, deployed, saved_queries(tables, deployed.investigation, validate=False),
                    lookback_days, analytics_stack, report.progress))

@@ -1,10 +1,11 @@
 """``flowlogs fetch``: copy the flow log files of one time window from S3 to a local folder.
 
 Files keep their key layout under the output folder, so ``flowlogs query --logs DIR`` reads them as
-they are. :mod:`.plan` decides which objects the window needs (listing only its time folders),
-:mod:`.download` copies them resumably, :mod:`.manifest` checks a local copy's content, :mod:`.watch`
-ends a run that stalls or cannot reach S3, and :mod:`.empty` says what a bucket holds when the window
-has nothing.
+they are. The transit gateway flow logs under their own folder (:func:`flowkit.layout.transit_layout`)
+come along with the VPC ones. :mod:`.plan` decides which objects the window needs (listing only its
+time folders), :mod:`.download` copies them resumably, :mod:`.manifest` checks a local copy's content,
+:mod:`.watch` ends a run that stalls or cannot reach S3, and :mod:`.empty` says what a bucket holds
+when the window has nothing.
 """
 
 from __future__ import annotations
@@ -24,12 +25,13 @@ from flowkit.aws.fetch.plan import (
     REGION_RE,
     FetchSummary,
     RemoteObject,
+    discover_accounts,
     plan,
     resolve_storage,
     time_prefixes,
 )
 from flowkit.aws.fetch.watch import Watch, s3_config, watched
-from flowkit.layout import Layout, to_utc
+from flowkit.layout import Layout, to_utc, transit_layout
 from flowkit.messages import Progress, no_progress
 
 MAX_WINDOW = timedelta(days=3660)  # log retention is at most 3650 days
@@ -88,9 +90,27 @@ def _objects(s3: Any, window: Window, summary: FetchSummary, workers: int,
              watch: Watch) -> list[RemoteObject]:
     objects = plan(s3, window.bucket, window.layout, window.since, window.until, summary, window.accounts,
                    window.regions, workers, watch)
+    objects += _transit_objects(s3, window, summary, workers, watch)
     if not objects:
         raise nothing_found(s3, window.bucket, window.layout, window.since, window.until, summary,
                             window.accounts, window.regions)
+    return objects
+
+
+def _transit_objects(s3: Any, window: Window, summary: FetchSummary, workers: int,
+                     watch: Watch) -> list[RemoteObject]:
+    """The window's transit gateway flow log files, counted into ``summary``: one listing of their
+    folder finds their accounts (none, and nothing more is listed, when none are captured)."""
+    layout, found = transit_layout(window.layout), FetchSummary()
+    accounts, _ = discover_accounts(s3, window.bucket, layout, found)
+    accounts = [a for a in accounts if not window.accounts or a in window.accounts]
+    objects = plan(s3, window.bucket, layout, window.since, window.until, found, accounts, window.regions,
+                   workers, watch) if accounts else []
+    summary.prefixes_listed += found.prefixes_listed
+    summary.objects_listed += found.objects_listed
+    summary.ignored += found.ignored
+    summary.objects += found.objects
+    summary.bytes += found.bytes
     return objects
 
 

@@ -16,23 +16,24 @@ from flowkit.errors import FAILED
 @format_option(("table", "json"), "table")
 @click.pass_obj
 def command(options: Options, fmt: str) -> None:
-    """List the saved queries, their fields and parameters, and which ones the log format allows."""
+    """List the saved queries, the table each reads (VPC or transit gateway flow logs), their fields and
+    parameters, and which ones the log format allows."""
     from flowkit import queries
     from flowkit.cli import rows
 
-    ctx = queries.context_for(options.settings)
     try:
-        templates = queries.load_catalogue()
+        templates = queries.load_all()
     except queries.QueryError as err:
         raise queries.QueryError(err.problems, FAILED) from None  # the kit's own templates are broken
     records: list[dict[str, Any]] = [
         {
             "name": t.name,
+            "table": t.table,
             "description": t.description,
             "fields": list(t.fields),
             "params": [{"name": p.name, "kind": p.kind, "default": p.default, "description": p.description}
                        for p in t.params],
-            "available": queries.is_available(t, ctx),
+            "available": queries.is_available(t, queries.context_of(t, options.settings)),
         }
         for t in templates
     ]
@@ -40,10 +41,10 @@ def command(options: Options, fmt: str) -> None:
         click.echo(json.dumps(records, indent=2))
         return
     table = [
-        (r["name"], r["description"], " ".join(r["fields"]),
+        (r["name"], r["table"], r["description"], " ".join(r["fields"]),
          "\n".join(f"{p['name']} ({p['kind']}{', default ' + p['default'] if p['default'] else ''}): "
                    f"{p['description']}" for p in r["params"]),
          "yes" if r["available"] else "no")
         for r in records
     ]
-    rows.write(["name", "description", "fields", "parameters", "available"], table, "table")
+    rows.write(["name", "table", "description", "fields", "parameters", "available"], table, "table")

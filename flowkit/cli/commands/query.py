@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import ExitStack, contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -62,17 +63,19 @@ def command(options: Options, name: str, logs_dir: Path | None, athena: bool, in
     source = choose_source({"--logs DIR": logs_dir, "--athena": athena}, "the query")
     if dry_run and source != "--athena":
         raise KitError("--dry-run goes with --athena (a local query costs nothing)")
-    if source == "--athena":
-        assert choice is not None
-        found = in_athena(options, template, choice, values, start, end, dry_run)
-        if found is None:
-            return
-        columns, result = found
-    else:
-        assert logs_dir is not None
-        columns, result = on_local_files(options, template, logs_dir, values, start, end)
-    written = rows.write(columns, result, fmt, title=template.name if fmt == "table" else None,
-                         limit=rows.default_limit(fmt, limit))
+    with ExitStack() as stack:
+        if source == "--athena":
+            assert choice is not None
+            found = in_athena(options, template, choice, values, start, end, dry_run)
+            if found is None:
+                return
+            columns, result = found
+        else:
+            assert logs_dir is not None
+            local = on_local_files(options, template, logs_dir, values, start, end)
+            columns, result = stack.enter_context(local)
+        written = rows.write(columns, result, fmt, title=template.name if fmt == "table" else None,
+                             limit=rows.default_limit(fmt, limit))
     if written.left_out:
         terminal.warn(f"note: printed the first {written.shown:,} of {written.total:,} rows; "
                       f"{written.left_out:,} left out (--limit N for more, --limit 0 for all)")
@@ -88,11 +91,11 @@ def in_athena(options: Options, template: QueryTemplate, choice: AthenaChoice, v
     from flowkit import queries
     from flowkit.aws import athena
 
-    ctx = queries.context_for(options.settings)
+    ctx = queries.context_of(template, options.settings)
     queries.coerce_params(template, values)
     queries.render(template, ctx, since, until)
     session = aws_session(choice.profile, choice.region)
-    target = choice.target(options, session)
+    target = choice.target(options, session).for_table(template.table)
     if target.fields is None:  # names given by hand, or an older deployment: assume the settings' fields
         check_available(template, ctx)
     # otherwise athena.prepare_saved checks the query against the deployed table's columns
@@ -110,16 +113,19 @@ def in_athena(options: Options, template: QueryTemplate, choice: AthenaChoice, v
     return found.columns, found.rows
 
 
+@contextmanager
 def on_local_files(options: Options, template: QueryTemplate, logs_dir: Path, values: Mapping[str, str],
-                   since: datetime | None, until: datetime | None) -> Rows:
-    """The query on local files with DuckDB (see flowkit.local)."""
+                   since: datetime | None, until: datetime | None) -> Iterator[Rows]:
+    """The query on local files with DuckDB (see flowkit.local); its rows are read as they are printed."""
     from flowkit import local, queries
 
-    ctx = queries.context_for(options.settings)
-    with terminal.progress() as progress:
-        try:
-            result = local.run_saved(template, ctx, logs_dir, values, local.Window(since, until),
-                                     notify=terminal.warn, progress=progress)
-        except local.TranslateError as err:
-            raise err.with_context(f"query '{template.name}'") from None
-    return result.columns, result.rows
+    ctx = queries.context_of(template, options.settings)
+    with ExitStack() as stack:
+        with terminal.progress() as progress:
+            try:
+                found = stack.enter_context(local.stream_saved(template, ctx, logs_dir, values,
+                                                               local.Window(since, until),
+                                                               notify=terminal.warn, progress=progress))
+            except local.TranslateError as err:
+                raise err.with_context(f"query '{template.name}'") from None
+        yield found.columns, found.rows

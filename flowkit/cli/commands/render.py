@@ -28,7 +28,7 @@ def command(options: Options, name: str, params: tuple[str, ...], since: str | N
     template = find_template(name)
     values = parse_pairs(params, "--param")
     start, end = parse_window(since, until)
-    ctx = queries.context_for(options.settings)
+    ctx = queries.context_of(template, options.settings)
     check_available(template, ctx)
     sql = queries.render(template, ctx, start, end)
     if values:

@@ -70,15 +70,19 @@ def command(options: Options, logs_dir: Path | None, athena: bool, investigation
             terminal.info(bound)
             return
         run = reports.athena_runner(session, target, ctx, since=start, until=end, notify=terminal.info)
+        transit = (reports.athena_runner(session, target, queries.transit_context_for(settings), since=start,
+                                         until=end, notify=terminal.info) if target.transit_table else None)
         label = reports.athena_source(target, session.region_name)
     else:
         assert logs_dir is not None
-        run = reports.local_runner(logs_dir, ctx, since=start, until=end,
-                                   notify=terminal.once(terminal.warn))  # eleven queries, one warning each
+        warn = terminal.once(terminal.warn)  # eleven queries (and the transit gateway ones), one warning each
+        run = reports.local_runner(logs_dir, ctx, since=start, until=end, notify=warn)
+        transit = reports.local_runner(logs_dir, queries.transit_context_for(settings), since=start,
+                                       until=end, notify=warn)
         label = reports.local_source(logs_dir)
     assert out_file is not None
     data = reports.build_report(run, since=start, until=end, source_label=label,
-                                generated_at=datetime.now(UTC))
+                                generated_at=datetime.now(UTC), transit=transit)
     page = reports.render_html(data)
     with writing(out_file):
         out_file.parent.mkdir(parents=True, exist_ok=True)

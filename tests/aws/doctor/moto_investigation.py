@@ -35,13 +35,16 @@ ACCOUNT, REGION = DEFAULT_ACCOUNT_ID, "us-east-1"
 NOW = datetime.now(UTC).replace(second=0, microsecond=0)
 NOW = NOW.replace(minute=NOW.minute - NOW.minute % 5)
 
-# Fields of the sample files, spelled out from AWS's record page: versions 2 to 5, then 7 and 8.
+# Fields of the sample files, spelled out from AWS's record page: versions 2 to 5, then 7 to 11.
 V5 = [*AWS_DEFAULT_FORMAT, "vpc-id", "subnet-id", "instance-id", "tcp-flags", "type", "pkt-srcaddr",
       "pkt-dstaddr", "region", "az-id", "sublocation-type", "sublocation-id", "pkt-src-aws-service",
       "pkt-dst-aws-service", "flow-direction", "traffic-path"]
 ALL = [*V5, "ecs-cluster-arn", "ecs-cluster-name", "ecs-container-instance-arn", "ecs-container-instance-id",
        "ecs-container-id", "ecs-second-container-id", "ecs-service-name", "ecs-task-definition-arn",
-       "ecs-task-arn", "ecs-task-id", "reject-reason"]
+       "ecs-task-arn", "ecs-task-id", "reject-reason", "resource-id", "encryption-status", "instance-tag",
+       "instance-tag-2", "interface-tag", "interface-tag-2", "asg-tag", "asg-tag-2", "interface-type",
+       "next-hop-interface-id", "next-hop-subnet-id", "next-hop-az-id", "next-hop-vpc-id",
+       "next-hop-interface-type"]
 AWS_DEFAULT = list(AWS_DEFAULT_FORMAT)
 SWAPPED = [*ALL[:3], "dstaddr", "srcaddr", *ALL[5:]]  # a format listing dstaddr before srcaddr
 

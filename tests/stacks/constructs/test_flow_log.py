@@ -87,9 +87,9 @@ def test_aws_default_fields_give_the_aws_default_format(feature_flags: dict[str,
 
 def test_all_fields_format_has_every_documented_field(feature_flags: dict[str, Any]) -> None:
     names = [token[2:-1] for token in _props(flow_log(feature_flags, fields="all"))["LogFormat"].split(" ")]
-    assert len(names) == 40 and len(set(names)) == 40
+    assert len(names) == 54 and len(set(names)) == 54
     assert names[:14] == [t[2:-1] for t in AWS_DEFAULT_FORMAT.split(" ")]
-    assert names[-1] == "reject-reason"
+    assert names[-1] == "next-hop-interface-type"
 
 
 @pytest.mark.parametrize("key_prefix", ["", "team/flows"])

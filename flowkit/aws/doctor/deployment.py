@@ -13,11 +13,12 @@ from flowkit.aws.deployed import Deployed, DeployedError, Storage
 from flowkit.aws.doctor.checks import Check, count, failed, first_difference, ok, warning
 from flowkit.aws.fetch.elsewhere import shape
 from flowkit.aws.stack_outputs import stack_name
-from flowkit.catalogue import Field
+from flowkit.catalogue import TRANSIT, Field
 from flowkit.errors import KitError
-from flowkit.layout import Layout
+from flowkit.layout import Layout, transit_layout
 
 PARTS = ("storage", "capture", "analytics")
+TRANSIT_ID_PREFIX = "tgw-"  # transit gateways (tgw-...) and their attachments (tgw-attach-...)
 
 
 class NoSuchInvestigation(KitError):
@@ -124,6 +125,9 @@ def check_flow_logs(ec2: Any, ids: tuple[str, ...], storage: Storage | None, fie
 def _problems(flow_log: dict[str, Any], storage: Storage | None, fields: tuple[Field, ...] | None,
               capture_stack: str, storage_stack: str) -> list[tuple[str, str]]:
     who = f"{flow_log['FlowLogId']} ({flow_log.get('ResourceId', '?')})"
+    if str(flow_log.get("ResourceId", "")).startswith(TRANSIT_ID_PREFIX):  # writes the transit gateway table
+        storage = Storage(storage.bucket, transit_layout(storage.layout)) if storage else None
+        fields = TRANSIT.fields if fields is not None else None
     redeploy = f"redeploy the capture stack: npx cdk deploy {capture_stack}"
     found: list[tuple[str, str]] = []
     if flow_log.get("FlowLogStatus", "ACTIVE") != "ACTIVE":

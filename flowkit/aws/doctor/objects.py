@@ -41,9 +41,10 @@ class Newest:
     when: datetime  # start of the 5-minute window in its name (else its LastModified)
 
 
-def check_objects(s3: Any, deployed: Deployed, table: Table, now: datetime,
-                  progress: Progress) -> tuple[Check, Newest | None]:
-    """The newest file where the table reads, its age, and flow logs the table does not read."""
+def check_objects(s3: Any, deployed: Deployed, table: Table, now: datetime, progress: Progress,
+                  known: tuple[str, ...] = ()) -> tuple[Check, Newest | None]:
+    """The newest file where the table reads, its age, and flow logs the table does not read (other than
+    under the ``known`` roots, which the investigation's other table reads)."""
     bucket, layout = deployed.bucket, deployed.layout
     elsewhere: Places = {}  # one line per place the table does not read, in the order found
     pairs = [(a, r) for a in table.accounts for r in table.regions]
@@ -60,7 +61,7 @@ def check_objects(s3: Any, deployed: Deployed, table: Table, now: datetime,
             newest = found
     progress("looking for flow logs under other prefixes", len(pairs), len(pairs))
     note_accounts(elsewhere, s3, bucket, layout, table.accounts, TABLE, "which the table does not project")
-    note_other_roots(elsewhere, s3, bucket, layout, TABLE)
+    note_other_roots(elsewhere, s3, bucket, layout, TABLE, known)
     return _verdict(deployed, pairs, newest, list(elsewhere), now), newest
 
 

@@ -8,6 +8,7 @@ call, stops the doctor (bad input).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -23,7 +24,8 @@ from flowkit.errors import KitError, one_line
 from flowkit.messages import Progress, no_progress
 from flowkit.queries import TRANSIT, RenderContext, saved_queries
 
-STEPS = 10
+STEPS = 10  # and three more with a transit gateway table
+TRANSIT_NAMES = " (transit gateways)"
 REFUSED = ("AWS refused or failed the call named in the line: make sure your credentials may make it, "
            "then run flowlogs doctor again")
 
@@ -90,27 +92,43 @@ def diagnose(session: Any, investigation: str, *, fallback_fields: tuple[Field, 
 
 def _data_checks(report: _Report, session: Any, deployed: Deployed, analytics_stack: str,
                  when: datetime) -> table.Table | None:
-    """The table, the newest object, and its header or schema; returns the table (None if missing)."""
+    """The table, the newest object, and its header or schema, for the VPC table and (when captured)
+    the transit gateway one; returns the VPC table (None if missing)."""
+    if not deployed.transit_table:
+        return _table_checks(report, session, deployed, analytics_stack, when)
+    transit = deployed.for_table(TRANSIT)
+    projected = _table_checks(report, session, deployed, analytics_stack, when, (transit.layout.root,))
+    _table_checks(report, session, transit, analytics_stack, when, (deployed.layout.root,), TRANSIT_NAMES)
+    return projected
+
+
+def _table_checks(report: _Report, session: Any, deployed: Deployed, analytics_stack: str, when: datetime,
+                  known: tuple[str, ...] = (), suffix: str = "") -> table.Table | None:
+    """The checks of one table; ``known`` roots are read by the other table, ``suffix`` names this one."""
     s3 = client(session, "s3")
     found: dict[str, Any] = {}
 
+    def named(check: Check) -> Check:
+        return dataclasses.replace(check, name=check.name + suffix)
+
     def table_check() -> Check:
         check, found["table"] = table.check_table(client(session, "glue"), deployed, analytics_stack)
-        return check
+        return named(check)
 
     def objects_check() -> Check:
-        check, found["newest"] = objects.check_objects(s3, deployed, found["table"], when, report.progress)
-        return check
+        check, found["newest"] = objects.check_objects(s3, deployed, found["table"], when, report.progress,
+                                                       known)
+        return named(check)
 
-    report.run(table.NAME, None, table_check)
+    report.run(table.NAME + suffix, None, table_check)
     projected = found.get("table")
     no_table = ("the table failed" if projected is None else
                 "the table projects no account or region" if not (projected.accounts and projected.regions)
                 else None)
-    report.run(objects.NAME, no_table, objects_check)
-    report.run(files.name_for(deployed.layout.file_format),
+    report.run(objects.NAME + suffix, no_table, objects_check)
+    report.run(files.name_for(deployed.layout.file_format) + suffix,
                no_table or (None if found.get("newest") else "no flow log file was found"),
-               lambda: files.check_file(s3, deployed.bucket, found["newest"], found["table"]))
+               lambda: named(files.check_file(s3, deployed.bucket, found["newest"], found["table"])))
     return projected
 
 

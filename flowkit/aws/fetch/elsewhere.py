@@ -7,6 +7,7 @@ empty). Every listing is a delimiter listing of one folder; the bucket is never 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from flowkit.aws.fetch.plan import ACCOUNT_RE, subfolders
 from flowkit.aws.stack_outputs import RESULTS_PREFIX
@@ -65,8 +66,10 @@ def note_accounts(places: Places, s3: object, bucket: str, layout: Layout, accou
             places[f"{where} (account {account}, {left_out})"] = None
 
 
-def note_other_roots(places: Places, s3: object, bucket: str, layout: Layout, who: str) -> None:
-    """``AWSLogs/`` folders other than ``layout.root``, a few folder levels below the bucket's top."""
+def note_other_roots(places: Places, s3: object, bucket: str, layout: Layout, who: str,
+                     known: Collection[str] = ()) -> None:
+    """``AWSLogs/`` folders other than ``layout.root`` and the ``known`` roots (the investigation's other
+    table reads them), a few folder levels below the bucket's top."""
     queue, listed = [""], 0
     while queue and listed < SEARCH_LISTINGS:
         prefix = queue.pop(0)
@@ -74,7 +77,7 @@ def note_other_roots(places: Places, s3: object, bucket: str, layout: Layout, wh
         for name in subfolders(s3, bucket, prefix):
             folder = f"{prefix}{name}/"
             if name == AWSLOGS:
-                if folder != layout.root:
+                if folder != layout.root and folder not in known:
                     places[f"s3://{bucket}/{folder} (another key prefix; {who} reads "
                            f"s3://{bucket}/{layout.root})"] = None
             elif folder != RESULTS_PREFIX and folder.count("/") < SEARCH_DEPTH:
